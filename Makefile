@@ -1,0 +1,47 @@
+# Every target installs what it needs on first use: a fresh clone needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= build/demo.duckdb
+DOCS ?= 100000
+
+.PHONY: demo test lint typecheck bench bench-api bench-crash bench-badinput browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## demo: run the whole pipeline on the bundled sample corpus, print a summary, write a report
+demo: $(STAMP)
+	@mkdir -p build
+	$(BIN)/dyad run samples --meta samples/meta.csv --db $(DB)
+	$(BIN)/dyad report --db $(DB) --dyad USA-PAK --out build/demo-report.html
+
+## test: lint, type-check and run the whole test suite (installs Chromium for the browser test)
+test: $(STAMP) browser
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## browser: Debian's Chromium for the Playwright test (never a downloaded browser)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## bench: end-to-end speed on a generated corpus (make bench DOCS=10000 for a smaller run)
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --docs $(DOCS)
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

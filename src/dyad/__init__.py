@@ -1,0 +1,33 @@
+"""dyad: political event data from news articles — who did what to whom, when and where,
+with the sentence that says so.
+
+The public API::
+
+    run(paths, db=..., meta=...)        ingest and code into a DuckDB store
+    extract(paths, out=..., meta=...)   code and write event JSONL, no store
+    explain(sentence, date=...)         how one sentence is read and why
+    open_store(db)                      the store: events, mentions, stats, skips
+    Settings                            defaults + overrides, passed explicitly
+"""
+
+from dyad.api import ExtractSummary, RunSummary, code_texts, explain, extract, open_store, run
+from dyad.errors import DyadError
+from dyad.settings import Settings
+from dyad.store import EventFilter, Store
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DyadError",
+    "EventFilter",
+    "ExtractSummary",
+    "RunSummary",
+    "Settings",
+    "Store",
+    "__version__",
+    "code_texts",
+    "explain",
+    "extract",
+    "open_store",
+    "run",
+]

@@ -1,0 +1,62 @@
+"""dyad's exceptions, one tree::
+
+    DyadError                   anything dyad raises on purpose
+    ├── SettingsError           a bad setting or configuration file
+    ├── DataFileError           a data file (actors, patterns, boilerplate) fails validation
+    ├── InputError              an input that cannot become a document (recorded as a Skip)
+    │   ├── UnreadableInput     the file or record cannot be read
+    │   ├── MalformedInput      broken JSON, truncated archive, wrong field types
+    │   └── TooLarge            bigger than ``settings.max_document_bytes``
+    ├── StoreError              the DuckDB store cannot be opened or written
+    ├── EngineError             the distributed engine failed
+    └── GoldFormatError         an evaluation gold file is not in a known format
+
+Library code raises these; the CLI turns them into a message and an exit code. A failure inside
+one document never stops a run: the pipeline records it as a ``Skip`` and goes on.
+"""
+
+from __future__ import annotations
+
+
+class DyadError(Exception):
+    """Base class of every error dyad raises on purpose."""
+
+
+class SettingsError(DyadError):
+    pass
+
+
+class DataFileError(DyadError):
+    def __init__(self, path: str, where: str, problem: str) -> None:
+        super().__init__(f"{path}: {where}: {problem}")
+        self.path = path
+        self.where = where
+        self.problem = problem
+
+
+class InputError(DyadError):
+    pass
+
+
+class UnreadableInput(InputError):
+    pass
+
+
+class MalformedInput(InputError):
+    pass
+
+
+class TooLarge(InputError):
+    pass
+
+
+class StoreError(DyadError):
+    pass
+
+
+class EngineError(DyadError):
+    pass
+
+
+class GoldFormatError(DyadError):
+    pass

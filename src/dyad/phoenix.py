@@ -1,0 +1,121 @@
+"""Import actor dictionaries in the PETRARCH/TABARI/Phoenix format.
+
+The format (PETRARCH's ``read_actor_dictionary``)::
+
+    IMRAN_KHAN                       # a name; words joined by "_", a final "_" ends a word
+    +IMRAN_AHMED_KHAN_NIAZI          # "+" lines are synonyms of the entry above
+        [PAKELI]                     # an undated code
+        [PAKGOVLEG >20130511]        # a code from a date on (YYYYMMDD or YYMMDD)
+        [PAKGOVLEG 20021010-20071103]  # a code between two dates
+        [PAKGOV <20021010]           # a code until a date
+    PAKISTAN_  [PAK]                 # a code on the name line itself
+    # comments start with "#"; "<!-- ... -->" blocks are comments too
+
+A code's first three letters are the country or non-state code (``PAK``, ``IGO``, ``IMG``); the
+next three, when they are a sector dyad knows (``GOV``, ``MIL``, ``REB``…), the sector. Names are
+matched case-insensitively, since these dictionaries are written in capitals. Synonyms that are
+stems (no final "_") are matched as whole words only. An entry with dated codes is a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dyad.errors import DataFileError
+from dyad.types import NON_STATE_CODES, SECTORS
+
+_CODE = re.compile(r"\[([A-Za-z~-]{3,})(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\s*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class PhoenixRecord:
+    name: str
+    names: tuple[str, ...]
+    roles: tuple  # tuple[dyad.stages.actors.Role, ...]
+    is_person: bool
+
+
+def _date(value: str, where: str, path: str) -> dt.date:
+    try:
+        if len(value) == 6:  # YYMMDD: 00-49 are 2000s, 50-99 1900s, as PETRARCH reads them
+            year = int(value[:2])
+            return dt.date(2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:]))
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError as e:
+        raise DataFileError(path, where, f"bad date {value!r}") from e
+
+
+def _name(raw: str) -> str:
+    return " ".join(raw.strip().strip("+").replace("_", " ").split())
+
+
+def parse_phoenix_actors(text: str, path: str = "<actors>") -> Iterator[PhoenixRecord]:
+    """Every entry of a Phoenix/PETRARCH actor dictionary."""
+    from dyad.stages.actors import Role
+
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    current: dict | None = None
+
+    def finish(cur: dict | None) -> Iterator[PhoenixRecord]:
+        if cur and cur["roles"]:
+            # Dated roles before undated ones: PETRARCH uses an undated code only when no dated
+            # one covers the date, and dyad takes the first role that covers it.
+            roles = sorted(cur["roles"], key=lambda r: r.start is None and r.end is None)
+            yield PhoenixRecord(cur["name"], tuple(cur["names"]), tuple(roles), cur["dated"])
+
+    for n, line in enumerate(text.splitlines(), 1):
+        body = line.split("#", 1)[0].rstrip()
+        if not body.strip():
+            continue
+        where = f"line {n}"
+        stripped = body.strip()
+        codes = list(_CODE.finditer(stripped))
+        head = _CODE.sub("", stripped).strip()
+        if stripped.startswith("+"):
+            if current is None:
+                raise DataFileError(path, where, "a synonym (+) before any entry")
+            if head.strip("+"):
+                current["names"].append(_name(head))
+        elif head and not body[:1].isspace():
+            yield from finish(current)
+            current = {"name": _name(head), "names": [_name(head)], "roles": [], "dated": False}
+        elif current is None and codes:
+            raise DataFileError(path, where, "a code before any entry")
+        for m in codes:
+            if current is None:
+                break
+            role = _role(m, where, path, Role)
+            if role is not None:
+                current["roles"].append(role)
+                current["dated"] |= bool(m.group(3))
+    yield from finish(current)
+
+
+def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | None:
+    code = m.group(1).upper()
+    if code.startswith("---") or len(code) < 3 or not code[:3].isalpha():
+        return None
+    country = code[:3]
+    sector = code[3:6] if code[3:6] in SECTORS else None
+    if country in NON_STATE_CODES:
+        sector = sector or (country if country in SECTORS else None)
+    start = end = None
+    if m.group(3):
+        first = _date(m.group(3), where, path)
+        if m.group(2) == ">":
+            start = first
+        elif m.group(2) == "<":
+            end = first
+        else:
+            start = first
+            end = _date(m.group(4), where, path) if m.group(4) else None
+    return role_cls(
+        code=country,
+        country=None if country in NON_STATE_CODES else country,
+        sector=sector,
+        start=start,
+        end=end,
+    )

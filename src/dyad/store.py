@@ -1,0 +1,422 @@
+"""The store: one embedded DuckDB file, behind this one module.
+
+Tables (``SCHEMA`` below is the whole truth):
+
+- ``documents``: one row per stored article (cleaned text, publication date and its source,
+  content hash, MinHash signature), keyed by ``doc_id``.
+- ``sentences``: the sentences of each document, with offsets into its text.
+- ``events``: one row per event (who did what to whom, when), keyed by a deterministic
+  ``event_id``; ``mentions``: each sentence that reports an event, with the evidence.
+  The same event reported in several sentences or articles is one event with many mentions.
+- ``skips``: every input that did not become a document, with its reason; ``drops``: the parts
+  of documents that were not coded (boilerplate, repeats).
+- ``runs``: one row per ``dyad run``.
+
+Writes go in batches, each one transaction: a run killed at any moment leaves whole batches.
+They are idempotent: a document already stored with the same content hash is not read again,
+events and mentions are keyed by content, so re-running on the same input adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dyad.errors import StoreError
+from dyad.types import (
+    Actor,
+    DatePrecision,
+    DocumentResult,
+    Event,
+    EventDate,
+    Location,
+    Modality,
+    QuadClass,
+    Skip,
+)
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, started TIMESTAMP, finished TIMESTAMP, status VARCHAR,
+    inputs VARCHAR, documents INTEGER, skipped INTEGER, events INTEGER, version VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR NOT NULL, raw_hash VARCHAR, origin VARCHAR, url VARCHAR,
+    title VARCHAR, source VARCHAR, date DATE, date_source VARCHAR, text VARCHAR,
+    n_sentences INTEGER, n_events INTEGER, minhash BLOB, run_id VARCHAR, added TIMESTAMP);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id VARCHAR, idx INTEGER, start_char INTEGER, end_char INTEGER, text VARCHAR,
+    coded BOOLEAN, PRIMARY KEY (doc_id, idx));
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY, date DATE, date_precision VARCHAR, plover VARCHAR,
+    mode VARCHAR, cameo VARCHAR, goldstein DOUBLE, quad_class INTEGER,
+    source_code VARCHAR, source_country VARCHAR, source_sector VARCHAR, source_name VARCHAR,
+    source_kind VARCHAR, target_code VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+    target_name VARCHAR, target_kind VARCHAR, modality VARCHAR);
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
+    start_char INTEGER, end_char INTEGER, sentence VARCHAR, trigger VARCHAR,
+    source_text VARCHAR, target_text VARCHAR, date_text VARCHAR, location_name VARCHAR,
+    location_country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE, run_id VARCHAR);
+CREATE TABLE IF NOT EXISTS skips (
+    origin VARCHAR PRIMARY KEY, doc_id VARCHAR, reason VARCHAR, detail VARCHAR,
+    duplicate_of VARCHAR, run_id VARCHAR, skipped_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS drops (
+    doc_id VARCHAR, reason VARCHAR, rule VARCHAR, text VARCHAR);
+CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_id);
+CREATE INDEX IF NOT EXISTS drops_doc ON drops (doc_id);
+"""
+
+EVENT_COLUMNS = (
+    "e.event_id, e.date, e.date_precision, e.plover, e.mode, e.cameo, e.goldstein, e.quad_class, "
+    "e.source_code, e.source_country, e.source_sector, e.source_name, e.source_kind, "
+    "e.target_code, e.target_country, e.target_sector, e.target_name, e.target_kind, e.modality, "
+    "m.mention_id, m.doc_id, m.start_char, m.end_char, m.sentence, m.trigger, m.source_text, "
+    "m.target_text, m.date_text, m.location_name, m.location_country, m.lat, m.lon, m.confidence"
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a query returns. All parts optional; dates are inclusive."""
+
+    dyad: tuple[str, str] | None = None  # (source, target) codes; either order if undirected
+    undirected: bool = False
+    actor: str | None = None  # either side
+    plover: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    text: str | None = None  # words in the evidence sentence
+    doc_id: str | None = None
+    all_modalities: bool = False  # include hypothetical, future, negated… statements
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not self.all_modalities:
+            clauses.append("e.modality = 'asserted'")
+        if self.dyad:
+            a, b = self.dyad
+            if self.undirected:
+                clauses.append("((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))")
+                params += [a, b, b, a]
+            else:
+                clauses.append("e.source_code = ? AND e.target_code = ?")
+                params += [a, b]
+        if self.actor:
+            clauses.append("(e.source_code = ? OR e.target_code = ?)")
+            params += [self.actor, self.actor]
+        if self.plover:
+            clauses.append(f"e.plover IN ({', '.join('?' for _ in self.plover)})")
+            params += list(self.plover)
+        if self.since:
+            clauses.append("e.date >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("e.date <= ?")
+            params.append(self.until)
+        if self.text:
+            clauses.append("m.sentence ILIKE ?")
+            params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if self.doc_id:
+            clauses.append("m.doc_id = ?")
+            params.append(self.doc_id)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+class Store:
+    """A dyad store. ``Store(":memory:")`` for tests; ``read_only=True`` for serving."""
+
+    def __init__(self, path: str | os.PathLike[str] = "dyad.duckdb", read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not read_only:
+                parent.mkdir(parents=True, exist_ok=True)
+            elif not Path(self.path).exists():
+                raise StoreError(f"no store at {self.path}: run `dyad run` first")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open store {self.path}: {e}") from e
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _migrate(self) -> None:
+        try:
+            self.con.execute(SCHEMA)
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer dyad (schema {row[0]})")
+        except duckdb.Error as e:
+            raise StoreError(f"cannot prepare store {self.path}: {e}") from e
+
+    def _check_version(self) -> None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error as e:
+            raise StoreError(f"{self.path} is not a dyad store: {e}") from e
+        if row is None or int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} is not a store this dyad can read")
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str]) -> str:
+        from dyad import __version__
+
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, now(), NULL, 'running', ?, 0, 0, 0, ?)",
+            [run_id, json.dumps(list(inputs)), __version__],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, documents: int, skipped: int, events: int, status: str = "done") -> None:
+        self.con.execute(
+            "UPDATE runs SET finished = now(), status = ?, documents = ?, skipped = ?, events = ? WHERE run_id = ?",
+            [status, documents, skipped, events, run_id],
+        )
+
+    # -- what the pipeline needs to know -----------------------------------------------------
+
+    def document_hashes(self) -> dict[str, tuple[str, str]]:
+        """doc_id -> (raw hash, content hash) of every stored document."""
+        rows = self.con.execute("SELECT doc_id, raw_hash, content_hash FROM documents").fetchall()
+        return {d: (r or "", c) for d, r, c in rows}
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        cur = self.con.execute("SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY doc_id")
+        while rows := cur.fetchmany(10_000):
+            yield from rows
+
+    def skipped_origins(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT origin FROM skips").fetchall()}
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def write(
+        self,
+        results: Iterable[DocumentResult],
+        skips: Iterable[Skip] = (),
+        run_id: str | None = None,
+    ) -> None:
+        """Write a batch in one transaction: all of it, or (if the process dies) none."""
+        results = list(results)
+        skips = list(skips)
+        docs, sents, drops, events, mentions = [], [], [], [], []
+        replaced = []
+        for r in results:
+            d = r.document
+            replaced.append(d.doc_id)
+            asserted = [e for e in r.events if e.modality == Modality.ASSERTED]
+            docs.append((
+                d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date, d.date_source,
+                d.text, len(r.sentences), len(asserted), r.signature, run_id,
+            ))
+            sents += [(s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences]
+            drops += [(x.doc_id, x.reason.value, x.rule, x.text) for x in d.drops]
+            for e in r.events:
+                events.append(_event_row(e))
+                loc = e.location
+                mentions.append((
+                    e.mention_id, e.event_id, e.doc_id, e.start, e.end, e.sentence, e.trigger,
+                    e.source_text, e.target_text, e.date.text,
+                    loc.name if loc else None, loc.country if loc else None,
+                    loc.lat if loc else None, loc.lon if loc else None, e.confidence, run_id,
+                ))
+        skip_rows = [(s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips]
+        con = self.con
+        try:
+            con.execute("BEGIN TRANSACTION")
+            if replaced:
+                marks = ", ".join("?" for _ in replaced)
+                existing = [r[0] for r in con.execute(f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", replaced).fetchall()]
+                if existing:
+                    # New versions of stored documents: their old rows go first.
+                    marks_e = ", ".join("?" for _ in existing)
+                    for table in ("mentions", "sentences", "drops", "documents"):
+                        con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks_e})", existing)
+                origins = [r.document.origin for r in results]
+                con.execute(f"DELETE FROM skips WHERE origin IN ({', '.join('?' for _ in origins)})", origins)
+            else:
+                existing = []
+            if docs:
+                con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())", docs)
+            if sents:
+                con.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sents)
+            if drops:
+                con.executemany("INSERT INTO drops VALUES (?, ?, ?, ?)", drops)
+            if events:
+                con.executemany(
+                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    events,
+                )
+            if mentions:
+                con.executemany(
+                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    mentions,
+                )
+            if skip_rows:
+                con.executemany(
+                    "INSERT OR REPLACE INTO skips VALUES (?, ?, ?, ?, ?, ?, now())", skip_rows
+                )
+            if existing:
+                # Events no longer mentioned anywhere (a document changed) go too.
+                con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)")
+            con.execute("COMMIT")
+        except duckdb.Error as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise StoreError(f"cannot write to {self.path}: {e}") from e
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, list(params)).fetchall()
+
+    def mentions(self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Iterator[Event]:
+        """Event mentions (one per reporting sentence), oldest first."""
+        where, params = f.where()
+        sql = (
+            f"SELECT {EVENT_COLUMNS} FROM events e JOIN mentions m USING (event_id) WHERE {where} "
+            "ORDER BY e.date NULLS LAST, m.doc_id, m.start_char, m.mention_id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        cur = self.con.execute(sql, params)
+        while rows := cur.fetchmany(5000):
+            for row in rows:
+                yield _event_from_row(row)
+
+    def events(self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Iterator[tuple[Event, int]]:
+        """Events, each with its first mention as evidence and its number of mentions."""
+        where, params = f.where()
+        sql = f"""
+            WITH hits AS (
+                SELECT {EVENT_COLUMNS},
+                       row_number() OVER (PARTITION BY e.event_id ORDER BY m.doc_id, m.start_char, m.mention_id) AS rn,
+                       count(*) OVER (PARTITION BY e.event_id) AS n
+                FROM events e JOIN mentions m USING (event_id) WHERE {where})
+            SELECT * EXCLUDE (rn) FROM hits WHERE rn = 1
+            ORDER BY date NULLS LAST, doc_id, start_char, event_id"""
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        cur = self.con.execute(sql, params)
+        while rows := cur.fetchmany(5000):
+            for row in rows:
+                yield _event_from_row(row[:-1]), int(row[-1])
+
+    def count_events(self, f: EventFilter = EventFilter()) -> int:
+        where, params = f.where()
+        row = self.con.execute(
+            f"SELECT count(DISTINCT e.event_id) FROM events e JOIN mentions m USING (event_id) WHERE {where}", params
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, sentences, events by type, skips by reason, top dyads."""
+        q = self.query
+        return {
+            "documents": q("SELECT count(*) FROM documents")[0][0],
+            "sentences": q("SELECT count(*) FROM sentences")[0][0],
+            "events": q("SELECT count(*) FROM events WHERE modality = 'asserted'")[0][0],
+            "mentions": q("SELECT count(*) FROM mentions m JOIN events e USING (event_id) WHERE e.modality = 'asserted'")[0][0],
+            "not_asserted": dict(q("SELECT modality, count(*) FROM events WHERE modality <> 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "events_by_type": dict(q("SELECT plover, count(*) FROM events WHERE modality = 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "skips_by_reason": dict(q("SELECT reason, count(*) FROM skips GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "drops_by_reason": dict(q("SELECT reason, count(*) FROM drops GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "top_dyads": [
+                (a, b, n) for a, b, n in q(
+                    "SELECT source_code, target_code, count(*) FROM events WHERE modality = 'asserted' "
+                    "AND target_code IS NOT NULL AND source_code <> target_code "
+                    "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 10"
+                )
+            ],
+        }
+
+    def skips(self, reason: str | None = None) -> list[Skip]:
+        sql = "SELECT origin, reason, detail, doc_id, duplicate_of FROM skips"
+        params: list[Any] = []
+        if reason:
+            sql += " WHERE reason = ?"
+            params.append(reason)
+        from dyad.types import SkipReason
+
+        return [
+            Skip(origin, SkipReason(r), detail or "", doc_id, dup)
+            for origin, r, detail, doc_id, dup in self.query(sql + " ORDER BY origin", params)
+        ]
+
+    def aliases(self) -> dict[str, list[str]]:
+        """Exact duplicates: stored doc_id -> other doc_ids with the same content."""
+        out: dict[str, list[str]] = {}
+        for doc_id, first in self.query(
+            "SELECT doc_id, duplicate_of FROM skips WHERE reason = 'duplicate' AND doc_id IS NOT NULL ORDER BY doc_id"
+        ):
+            out.setdefault(first, []).append(doc_id)
+        return out
+
+
+def _event_row(e: Event) -> tuple[Any, ...]:
+    s, t = e.source, e.target
+    return (
+        e.event_id, e.date.date, e.date.precision.value, e.plover, e.mode, e.cameo, e.goldstein,
+        int(e.quad_class), s.code, s.country, s.sector, s.name, s.kind,
+        t.code if t else None, t.country if t else None, t.sector if t else None,
+        t.name if t else None, t.kind if t else None, e.modality.value,
+    )
+
+
+def _event_from_row(r: Sequence[Any]) -> Event:
+    (event_id, date, precision, plover, mode, cameo, goldstein, quad, s_code, s_country, s_sector,
+     s_name, s_kind, t_code, t_country, t_sector, t_name, t_kind, modality, mention_id, doc_id,
+     start, end, sentence, trigger, source_text, target_text, date_text, loc_name, loc_country,
+     lat, lon, confidence) = r  # fmt: skip
+    return Event(
+        event_id=event_id,
+        mention_id=mention_id,
+        doc_id=doc_id,
+        date=EventDate(date, DatePrecision(precision), date_text),
+        plover=plover,
+        mode=mode,
+        cameo=cameo,
+        goldstein=goldstein,
+        quad_class=QuadClass(quad),
+        source=Actor(s_code, s_country, s_sector, s_name, s_kind),
+        target=Actor(t_code, t_country, t_sector, t_name, t_kind) if t_code else None,
+        source_text=source_text,
+        target_text=target_text,
+        location=Location(loc_name, loc_country, lat, lon) if loc_name else None,
+        sentence=sentence,
+        start=start,
+        end=end,
+        trigger=trigger,
+        modality=Modality(modality),
+        confidence=confidence,
+    )
