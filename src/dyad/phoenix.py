@@ -52,8 +52,15 @@ def _name(raw: str) -> str:
     return " ".join(raw.strip().strip("+").replace("_", " ").split())
 
 
-def parse_phoenix_actors(text: str, path: str = "<actors>") -> Iterator[PhoenixRecord]:
-    """Every entry of a Phoenix/PETRARCH actor dictionary."""
+def parse_phoenix_actors(
+    text: str, path: str = "<actors>", problems: list[str] | None = None
+) -> Iterator[PhoenixRecord]:
+    """Every entry of a Phoenix/PETRARCH actor dictionary.
+
+    These files are hand-made and carry typos ("[ARMUNR 9008223-911221]"): a code that cannot
+    be read is left out and described in ``problems``, and the rest of the file is imported.
+    """
+    problems = problems if problems is not None else []
     from dyad.stages.actors import Role
 
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
@@ -87,7 +94,11 @@ def parse_phoenix_actors(text: str, path: str = "<actors>") -> Iterator[PhoenixR
         for m in codes:
             if current is None:
                 break
-            role = _role(m, where, path, Role)
+            try:
+                role = _role(m, where, path, Role)
+            except DataFileError as e:
+                problems.append(f"{path}: {where}: {e.problem} in {m.group(0)}; code left out")
+                continue
             if role is not None:
                 current["roles"].append(role)
                 current["dated"] |= bool(m.group(3))

@@ -361,13 +361,13 @@ class ActorBook:
         strings = doc.vocab.strings
         found: list[Match] = []
         for match_id, start, end in names(doc):
-            if not _is_place_modifier(doc, end):
+            if not _is_place_modifier(doc, start, end):
                 found.extend(Match(start, end, e) for e in self.names[strings[match_id]])
         for match_id, start, end in lower(doc):
             text = strings[match_id]
             if text in self.agents:
                 found.append(Match(start, end, self.agents[text]))
-            if text in self.folded and not _is_place_modifier(doc, end):
+            if text in self.folded and not _is_place_modifier(doc, start, end):
                 found.extend(Match(start, end, e) for e in self.folded[text])
         return _resolve_overlaps(found)
 
@@ -445,14 +445,14 @@ def resolve(entry: Entry, day: dt.date | None) -> Actor | None:
     return Actor(code=role.code, country=role.country, sector=sector, name=entry.name, kind=kind)
 
 
-def _is_place_modifier(doc: Doc, end: int) -> bool:
-    """``Islamabad-based``, ``Pakistan-bound``: the name modifies a word, it does not act."""
-    return (
-        end + 1 < len(doc)
-        and doc[end].text == "-"
-        and not doc[end].whitespace_
-        and doc[end + 1].lower_ in _PLACE_SUFFIXES
-    )
+def _is_place_modifier(doc: Doc, start: int, end: int) -> bool:
+    """``Islamabad-based``, ``anti-Syria``, ``ethnic Albanians``: the name describes, it does
+    not act."""
+    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and doc[end + 1].lower_ in _PLACE_SUFFIXES:
+        return True
+    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in {"anti", "pro", "non"}:
+        return True
+    return start >= 1 and doc[start - 1].lower_ in {"ethnic", "anti", "pro"}
 
 
 def _resolve_overlaps(matches: list[Match]) -> list[Match]:
@@ -603,6 +603,11 @@ class Discourse:
         return max(sorted(counts), key=lambda c: counts[c]) if counts else None
 
 
+_QUANTIFIERS = frozenset(
+    """thousand thousands hundred hundreds dozen dozens score scores million millions group groups
+    member members number lot lots crowd crowds some many most all few several part majority
+    minority handful batch contingent patch team band""".split()
+)
 _NP_SKIP_DEPS = frozenset({"relcl", "conj", "cc", "punct", "acl", "advcl", "prep", "det", "case"})
 _NP_OWNER_PREPS = frozenset({"of", "from", "in", "for", "at", "inside", "within"})
 
@@ -629,6 +634,11 @@ def noun_phrase_actor(
     """The actor a noun phrase names, composing country and sector; None when it names none."""
     day = discourse.day
     doc = sent.doc
+    if head.lemma_.lower() in _QUANTIFIERS and head.i not in sent.by_token:
+        # "thousands of Nigerians", "scores of refugees", "members of the group"
+        of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        if of:
+            return noun_phrase_actor(of[0], sent, discourse, index)
     tokens = np_tokens(head)
     span_text = doc[tokens[0].i : tokens[-1].i + 1].text
     start, end = tokens[0].i, tokens[-1].i + 1

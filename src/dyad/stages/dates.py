@@ -120,6 +120,8 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         return _month(year, month)
     if _DURATION.search(low) and not re.search(r"\bago\b|\bearlier\b|\blater\b", low):
         return None
+    if re.search(r"\b\d{2,4}'?s\b", low) or re.match(r"the (past|last|previous|coming) (year|month|week|decade)", text.lower().strip()):
+        return None  # a decade ("the 1990s"), or a duration ("for the last year")
     m = re.fullmatch(r"(?:the )?(?:year )?((?:19|20)\d\d)", low)
     if m:
         y = int(m.group(1))
@@ -168,12 +170,15 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
         return _ago(base, n, m.group(2))
 
-    m = re.fullmatch(rf"(?:early|late|mid-?|the (?:beginning|start|end|middle) of )?\s*{_MONTH_RE}", low, re.I)
+    m = re.fullmatch(rf"(early|late|mid-?|the (?:beginning|start|end|middle) of |last |this |next |this past |past )?\s*{_MONTH_RE}", low, re.I)
     if m:
-        month = _MONTHS[m.group(1).lower().rstrip(".")]
+        month = _MONTHS[m.group(2).lower().rstrip(".")]
+        which = (m.group(1) or "").strip()
         year = base.year
-        if future and month < base.month:
-            year += 1
+        if which == "next" or (future and which not in {"last", "this past", "past"}):
+            year += 1 if month <= base.month and which == "next" or (future and month < base.month) else 0
+        elif which in {"last", "this past", "past"}:
+            year -= 1 if month >= base.month else 0
         elif not future and month > base.month:
             year -= 1
         return _month(year, month)
@@ -197,7 +202,7 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
 
 def _dateparser(text: str, base: dt.date, future: bool) -> tuple[dt.date, dt.date] | None:
     """Whatever the patterns above do not know, if dateparser reads it as a date or period."""
-    if not re.search(rf"\d|{_MONTH_RE}|{_WEEKDAY_RE}", text, re.I):
+    if not re.search(rf"\b{_MONTH_RE}|\b{_WEEKDAY_RE}|\bago\b", text, re.I):
         return None
     import dateparser
 

@@ -64,7 +64,7 @@ DEFAULT_TARGETS = (
 )  # fmt: skip
 PATTERN_KEYS = frozenset(
     "verb noun adj cameo object particle prep complement target mutual speech refine "
-    "needs_target intransitive reverse action_only".split()
+    "needs_target intransitive reverse action_only subject reciprocal plover".split()
 )
 STATE_VERBS = frozenset("be have seem become remain stay get appear look sound".split())
 # Where an actor's country is unknown ("police", "rebels"), the event's place or the other
@@ -160,10 +160,13 @@ class Pattern:
     intransitive: bool = False
     reverse: bool = False
     action_only: bool = False
+    subjects: frozenset[str] | None = None
+    reciprocal: bool = False
+    plover: str | None = None  # overrides the CAMEO code's PLOVER type
 
     @property
     def specificity(self) -> int:
-        return sum(x is not None for x in (self.objects, self.particles, self.preps))
+        return sum(x is not None for x in (self.objects, self.particles, self.preps, self.subjects))
 
     def describe(self) -> str:
         parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
@@ -295,6 +298,9 @@ def _pattern(where: str, i: int, raw: Any, classes: dict[str, Any], codes: dict[
         if str(code) not in codes:
             raise DataFileError(where, what, f"refine {word}: unknown CAMEO code {code!r}")
     targets = raw.get("target", list(DEFAULT_TARGETS))
+    plover = raw.get("plover")
+    if plover is not None and plover not in PLOVER_TYPES:
+        raise DataFileError(where, what, f"unknown PLOVER type {plover!r}")
     return Pattern(
         index=i,
         kind=kinds[0],
@@ -312,6 +318,9 @@ def _pattern(where: str, i: int, raw: Any, classes: dict[str, Any], codes: dict[
         intransitive=bool(raw.get("intransitive")),
         reverse=bool(raw.get("reverse")),
         action_only=bool(raw.get("action_only")),
+        subjects=_words(raw.get("subject"), classes, where, what),
+        reciprocal=bool(raw.get("reciprocal")),
+        plover=plover,
     )
 
 
@@ -398,12 +407,17 @@ class Coder:
     # -- patterns ------------------------------------------------------------------------
 
     def match(self, token: Token) -> Frame | None:
-        """The most specific pattern whose constraints hold for ``token``."""
+        """The most specific pattern whose constraints hold for ``token``; for a verb that no
+        pattern knows but that someone says another "must" do, a generic frame (a demand)."""
         best: Frame | None = None
         for p in self.patterns.candidates(token):
             frame = self._fits(token, p)
             if frame is not None and (best is None or p.specificity > best.pattern.specificity):
                 best = frame
+        if best is None and token.pos_ == "VERB" and any(
+            c.dep_ == "aux" and c.lower_ in DEONTIC for c in token.children
+        ):
+            best = Frame(token, _generic(token), "", None)
         return best
 
     def _fits(self, token: Token, p: Pattern) -> Frame | None:
@@ -412,16 +426,18 @@ class Coder:
             return None
         if p.preps is not None:
             preps = {c.lower_ for c in token.children if c.dep_ in {"prep", "agent", "dative"}}
-            preps |= {c.lower_ for c in token.children if c.dep_ == "mark"} & {"that"}
-            if p.kind == "verb" and not (preps & p.preps):
+            if not (preps & p.preps):
                 # "called on Pakistan": the preposition may hang off the particle
                 prts = [c for c in token.children if c.dep_ == "prt"]
                 if not any(pp.lower_ in p.preps for pr in prts for pp in pr.children):
                     return None
-            elif p.kind != "verb" and not (preps & p.preps):
-                return None
         if p.intransitive and _children(token, "dobj"):
             return None
+        if p.subjects is not None:
+            subj = _children(token, "nsubj", "nsubjpass")
+            words = {t.lemma_.lower() for sj in subj for t in sj.subtree}
+            if not words & p.subjects:
+                return None
         if p.objects is not None:
             obj = self._object_in(token, p)
             if obj is None:
@@ -442,11 +458,14 @@ class Coder:
         if p.kind == "verb":
             candidates += _children(token, "dobj", "nsubjpass", "attr", "dative")
             candidates += [c for prt in _children(token, "prt") for c in prt.children if c.dep_ == "pobj"]
-            candidates += _prep_objects(token, {"for", "on", "to", "of", "in"})
+            candidates += _prep_objects(token, {"for", "on", "to", "of", "in", "under"})
         else:
             candidates += _prep_objects(token, {"of"})
             candidates += _children(token, "compound", "amod", "nmod")
             candidates.append(token)
+        for c in list(candidates):
+            if c.lemma_.lower() in QUANTITY_NOUNS:
+                candidates += _prep_objects(c, {"of"})
         for c in candidates:
             for t in [c, *_children(c, "compound", "amod"), *_children(c, "conj")]:
                 if t.lemma_.lower() in p.objects or t.lower_ in p.objects:
@@ -458,6 +477,8 @@ class Coder:
     def code(
         self, doc: Doc, ctx: SentenceContext, discourse: Discourse, explain: bool = False
     ) -> tuple[list[Event], list[Decision]]:
+        """Every event ``doc`` states (those not asserted carry their modality), and, for
+        ``explain``, a decision per candidate predicate."""
         sent = SentenceActors(doc, self.actors.find(doc, self.nlp))
         events: list[Event] = []
         decisions: list[Decision] = []
@@ -469,28 +490,32 @@ class Coder:
             decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
             decisions.append(decision)
             for event in self._code_frame(frame, sent, ctx, discourse, decision):
-                key = (event.source.cameo, event.target.cameo if event.target else None, event.plover, event.trigger)
+                key = (event.source.cameo, event.target.cameo if event.target else None, event.plover, event.trigger, event.modality)
                 if key in seen:
                     continue
                 seen.add(key)
                 events.append(event)
-                decision.events.append(_describe(event))
+                if event.modality == Modality.ASSERTED:
+                    decision.events.append(_describe(event))
             decision.coded = bool(decision.events)
         discourse.observe(ctx.index, doc, sent.matches)
-        self._remember_subjects(doc, sent, discourse, ctx.index)
+        self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
 
-    def _remember_subjects(self, doc: Doc, sent: SentenceActors, discourse: Discourse, index: int) -> None:
+    def _remember_people(self, doc: Doc, sent: SentenceActors, discourse: Discourse, index: int) -> None:
         """Persons the dictionaries do not know, so a later surname does not fall to a known
         person of the same name (Tauseef Ahmed Khan is not Imran Khan)."""
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) > 1 and not any(
-                m.entry.kind == "person" and m.start <= ent.root.i < m.end for m in sent.matches
-            ):
-                if discourse.surname(ent[-1].text) is None or discourse.surname(ent[-1].text).text != ent.text:  # type: ignore[union-attr]
-                    mention = noun_phrase_actor(ent.root, sent, discourse, index)
-                    actor = mention.actor if mention and mention.actor.code else None
-                    discourse.remember(Known(actor, ent.text, index, "person", ent[-1].text))
+            if ent.label_ != "PERSON" or len(ent) < 2:
+                continue
+            if any(m.entry.kind == "person" and m.start <= ent.root.i < m.end for m in sent.matches):
+                continue
+            known = discourse.surname(ent[-1].text)
+            if known is not None and known.text == ent.text:
+                continue
+            mention = noun_phrase_actor(ent.root, sent, discourse, index)
+            actor = mention.actor if mention and mention.actor.code and mention.how != "coreference" else None
+            discourse.remember(Known(actor, ent.text, index, "person", ent[-1].text))
 
     def _code_frame(
         self, frame: Frame, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse, decision: Decision
@@ -501,72 +526,108 @@ class Coder:
         embedded: Frame | None = None
         if p.complement is not None:
             embedded = self._embedded(token)
-            if p.action_only and (embedded is None or embedded.trigger.lemma_ in STATE_VERBS):
+            if p.action_only and (
+                embedded is None
+                or embedded.trigger.lemma_ in STATE_VERBS
+                or not (embedded.trigger.dep_ == "xcomp" or _is_infinitive(embedded.trigger))
+            ):
                 decision.reason = "no action in the complement (a wish about a state, not a request)"
                 return []
-            result = self._complement_code(p, frame, embedded)
+            result = self._complement_code(p, embedded)
             if result is None:
                 decision.reason = "the embedded action is not an event dyad codes"
                 return []
             cameo = result
         modality = Modality.ASSERTED
-        source_override: list[ActorMention] | None = None
-        target_override: list[ActorMention] | None = None
+        confidence = 1.0
+        sources = self._sources(frame, sent, ctx, discourse, fact)
+        targets: list[ActorMention] | None = None
+        plover_override = p.plover
         if fact.modality != Modality.ASSERTED:
-            converted = self._convert(frame, fact, cameo, sent, ctx, discourse)
+            converted = self._convert(frame, fact, cameo, sent, ctx, discourse, sources)
             if converted is None:
+                if p.index == -1:
+                    decision.reason = f"not asserted: {fact.modality.value} ({fact.cue})"
+                    return []
+                modality = fact.modality
                 decision.reason = f"not asserted: {fact.modality.value} ({fact.cue})"
-                return []
-            cameo, source_override, target_override, why = converted
-            decision.reason = why
+            else:
+                cameo, sources, targets, why, confidence = converted
+                plover_override = None
+                decision.reason = why
+        elif p.index == -1:
+            decision.reason = "no event word dyad knows"
+            return []
         elif fact.speech_verb is not None and p.complement is None and not p.speech:
             decision.reason = f"reported by '{fact.speech_verb.text}'"
         info = self.patterns.code(cameo)
-        if info.plover is None:
+        plover = plover_override or info.plover
+        if plover is None:
             decision.reason = f"CAMEO {cameo} is a statement, not an event"
             return []
-        sources = source_override if source_override is not None else self._sources(frame, sent, ctx, discourse, fact)
+        if not sources and token.pos_ in {"VERB", "AUX"} and (
+            _children(token, "nsubjpass")
+            or any(sj.lemma_.lower() in INSTRUMENT_NOUNS for sj in _children(token, "nsubj"))
+        ):
+            sources = self._passive_source(token, sent, discourse)
         if not sources:
             decision.reason = (decision.reason + "; " if decision.reason else "") + "no source actor"
             return []
-        targets = target_override if target_override is not None else self._targets(frame, embedded, sent, discourse, ctx)
         location = self._location(token, sent, discourse)
+        if location is None and embedded is not None:
+            location = self._location(embedded.trigger, sent, discourse)
+        unresolved: list[Token] = []
+        if targets is None:
+            targets = self._targets(frame, embedded, sent, discourse, ctx, sources, unresolved)
         if p.reverse:
-            sources, targets = targets, sources
+            givers = targets
+            targets = [s for s in sources if s.actor.code]
+            sources = givers
             if not sources:
                 decision.reason = "no source actor (the giver)"
                 return []
         needs_target = p.needs_target or (embedded is not None and embedded.pattern.needs_target)
-        pairs = self._pairs(sources, targets, p, info.plover, location, needs_target)
+        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved))
         if not pairs:
             decision.reason = (decision.reason + "; " if decision.reason else "") + (
                 "no target actor" if needs_target or not targets else "source and target are one actor"
             )
             return []
+        if p.reciprocal and not p.reverse:
+            pairs += [(t, s) for s, t in pairs if t is not None and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}]
         when = self._date(token, ctx, fact)
-        events = []
-        for src, tgt in pairs:
-            events.append(self._event(frame, cameo, info, src, tgt, when, location, modality, ctx))
+        events = [
+            self._event(frame, cameo, info, plover, src, tgt, when, location, modality, ctx, confidence)
+            for src, tgt in pairs
+        ]
         if not decision.reason:
             decision.reason = "asserted"
         return events
 
     def _embedded(self, token: Token) -> Frame | None:
-        """The action a complement pattern is about: "agreed to <hold talks>"."""
+        """The action a complement pattern is about: "agreed to <hold talks>", "agreed to <a
+        ceasefire>", "demand that <the US cancel> plans"."""
         pool = _children(token, "xcomp", "ccomp", "acl", "advcl")
         for prep in _children(token, "prep"):
             pool += _children(prep, "pcomp")
+            if prep.lower_ in {"to", "on", "for"}:
+                pool += [o for o in _children(prep, "pobj") if o.pos_ == "NOUN"]
+        pool += [o for o in _children(token, "dobj") if o.pos_ == "NOUN"]
         for c in pool:
             frame = self.match(c)
-            if frame is not None:
+            if frame is not None and frame.pattern.index != -1:
                 return frame
             if c.pos_ in {"VERB", "AUX"}:
+                if c.lemma_.lower() in ASPECTUAL:
+                    # "prepared to resume shelling": the action is the shelling
+                    inner = self._embedded(c)
+                    if inner is not None:
+                        return inner
                 # A complement dyad has no pattern for: still an action, coded generically.
-                return Frame(c, Pattern(-1, "verb", frozenset({c.lemma_}), None), "", None)
+                return Frame(c, _generic(c), "", None)
         return None
 
-    def _complement_code(self, p: Pattern, frame: Frame, embedded: Frame | None) -> str | None:
-        assert p.cameo is not None or p.complement == "decide"
+    def _complement_code(self, p: Pattern, embedded: Frame | None) -> str | None:
         inner = embedded.cameo if embedded is not None and embedded.cameo else ""
         if p.complement == "decide":
             return inner or None
@@ -589,32 +650,50 @@ class Coder:
         return p.cameo
 
     def _convert(
-        self, frame: Frame, fact: Factuality, cameo: str, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse
-    ) -> tuple[str, list[ActorMention] | None, list[ActorMention] | None, str] | None:
-        """A statement that is not asserted may still be an event of its own: a speaker's
-        announced intent, or a speaker's demand that someone else act."""
-        if fact.speaker is None or fact.modality not in {Modality.FUTURE, Modality.HYPOTHETICAL}:
+        self, frame: Frame, fact: Factuality, cameo: str, sent: SentenceActors, ctx: SentenceContext,
+        discourse: Discourse, subjects: list[ActorMention],
+    ) -> tuple[str, list[ActorMention], list[ActorMention] | None, str, float] | None:
+        """A statement that is not asserted may still be an event of its own: an actor's
+        announced intent (AGREE, THREATEN, REJECT), or a speaker's demand that another act."""
+        if fact.modality not in {Modality.FUTURE, Modality.HYPOTHETICAL}:
             return None
+        if frame.trigger.pos_ not in {"VERB", "AUX"}:
+            return None  # a noun under "will" ("its allegations will remain irritants") is no plan
+        if fact.speaker is None:
+            # "Turkey will allow…": a state's plan reported as news is its announced intent;
+            # a "would" or "could" without a speaker, or a future inside a quote, is not.
+            own_will = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in frame.trigger.children)
+            if fact.modality != Modality.FUTURE or not own_will or _in_quote(frame.trigger):
+                return None
+            if not subjects or not all(s.actor.code for s in subjects):
+                return None
+            return self._intent(cameo, fact, subjects, None, "an announced plan", 0.8)
         speakers = self._actors_of(fact.speaker, sent, discourse, ctx)
-        if not speakers or not speakers[0].actor.code:
+        speakers = [s for s in speakers if s.actor.code and s.actor.sector not in {"ELI", "MED", "EDU"}]
+        if not speakers:
             return None
-        subjects = self._subject_actors(frame.trigger, sent, ctx, discourse)
         speaker_codes = {m.actor.code for m in speakers}
-        subject_is_speaker = not subjects or {m.actor.code for m in subjects} <= speaker_codes or any(
-            s.lower_ in {"we", "i", "it", "they", "he", "she"} for s in _children(frame.trigger, "nsubj", "nsubjpass")
-        )
+        own_subject = _children(frame.trigger, "nsubj", "nsubjpass")
+        by_pronoun = any(s.lower_ in {"we", "i", "it", "they", "he", "she"} for s in own_subject)
+        subject_is_speaker = by_pronoun or (bool(subjects) and {m.actor.code for m in subjects} <= speaker_codes)
         if fact.deontic and subjects and not subject_is_speaker:
-            code = _map_code(_REQUEST, cameo, "100")
-            return code, speakers, subjects, f"a demand: '{fact.speaker.text}' says others {fact.cue} act"
+            code = _map_code(_REQUEST, cameo, "100") if cameo else "100"
+            return code, speakers, subjects, f"a demand: '{fact.speaker.text}' says others {fact.cue} act", 0.9
         if not (fact.future or fact.modality == Modality.FUTURE) or not subject_is_speaker:
+            return None
+        return self._intent(cameo, fact, speakers, None, "an announced", 0.9)
+
+    @staticmethod
+    def _intent(cameo: str, fact: Factuality, sources: list[ActorMention], targets: list[ActorMention] | None, what: str, confidence: float) -> tuple[str, list[ActorMention], list[ActorMention] | None, str, float] | None:
+        if not cameo:
             return None
         if fact.negated:
             if conflictual(cameo):
                 return None
-            return _map_code(_REFUSAL, cameo, "120"), speakers, None, "an announced refusal"
+            return _map_code(_REFUSAL, cameo, "120"), sources, targets, f"{what} refusal", confidence
         if conflictual(cameo):
-            return _map_code(_THREAT, cameo, "130"), speakers, None, "an announced threat"
-        return _map_code(_INTENT, cameo, "030"), speakers, None, "an announced intent"
+            return _map_code(_THREAT, cameo, "130"), sources, targets, f"{what} threat", confidence
+        return _map_code(_INTENT, cameo, "030"), sources, targets, f"{what} intent", confidence
 
     # -- arguments -----------------------------------------------------------------------
 
@@ -625,6 +704,28 @@ class Coder:
             m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(h, sent, discourse, ctx.index)
             if m is not None:
                 out.append(m)
+                out += self._coordinated_modifiers(h, m, sent, discourse)
+        return out
+
+    def _coordinated_modifiers(self, head: Token, first: ActorMention, sent: SentenceActors, discourse: Discourse) -> list[ActorMention]:
+        """"U.S. and Russian negotiators", "French and Egyptian warships": one actor per
+        coordinated country modifier, with the head's sector."""
+        out = []
+        for mod in head.children:
+            if mod.dep_ not in {"amod", "compound", "nmod"}:
+                continue
+            for c in mod.children:
+                if c.dep_ != "conj":
+                    continue
+                m = sent.by_token.get(c.i)
+                if m is None or m.entry.kind not in {"country", "adjective", "seat", "group"}:
+                    continue
+                actor = resolve(m.entry, discourse.day)
+                if actor is None or actor.code == first.actor.code:
+                    continue
+                sector = first.actor.sector if m.entry.kind != "group" else actor.sector
+                a = Actor(actor.code, actor.country, sector, actor.name, first.actor.kind)
+                out.append(ActorMention(c.i, c.i + 1, c.text, a, first.confidence, first.how))
         return out
 
     @staticmethod
@@ -655,13 +756,6 @@ class Coder:
         if token.lemma_.lower() == "government":
             actor = Actor(actor.code, actor.country, "GOV", actor.name, actor.kind)
         return ActorMention(token.i, token.i + 1, token.text, actor, 0.8, "coreference")
-
-    def _subject_actors(self, token: Token, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse) -> list[ActorMention]:
-        for head in self._subject_tokens(token):
-            found = self._actors_of(head, sent, discourse, ctx)
-            if found:
-                return found
-        return []
 
     def _subject_tokens(self, token: Token, depth: int = 0) -> list[Token]:
         """Who does ``token``: its subject, or the subject it shares with its governor."""
@@ -698,8 +792,13 @@ class Coder:
             if obj and head.lemma_.lower() in OBJECT_CONTROL:
                 return obj
             return self._subject_tokens(head, depth + 1)
-        if dep in {"relcl", "acl"}:
+        if dep == "relcl":
             return [head]
+        if dep == "acl":
+            # "a declaration demanding…": the declaration's maker, unless the noun acts itself
+            if head.pos_ == "PROPN" or head.ent_type_ or head.lemma_.lower() in self.actors.agents:
+                return [head]
+            return self._subject_tokens(head, depth + 1) or [head]
         if dep == "pcomp":
             return self._subject_tokens(head.head, depth + 1)
         if dep == "ccomp" and head.pos_ in {"NOUN", "ADJ"}:
@@ -707,33 +806,54 @@ class Coder:
         return []
 
     def _sources(self, frame: Frame, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse, fact: Factuality) -> list[ActorMention]:
-        token = frame.trigger
-        heads = self._subject_tokens(token)
         out: list[ActorMention] = []
-        for h in heads:
+        for h in self._subject_tokens(frame.trigger):
             if h.lower_ in {"we", "us", "our", "i"} and fact.speaker is not None:
                 h = fact.speaker
             out.extend(self._actors_of(h, sent, discourse, ctx))
         return out
 
-    def _targets(self, frame: Frame, embedded: Frame | None, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext) -> list[ActorMention]:
+    def _passive_source(self, token: Token, sent: SentenceActors, discourse: Discourse) -> list[ActorMention]:
+        """"X was arrested in Lahore", "a roadside bomb near Samarra killed…": no actor is
+        named; the place's are (its authorities, or unknown perpetrators there)."""
+        loc = self._location(token, sent, discourse)
+        for sj in _children(token, "nsubj", "agent"):
+            if loc is None and sj.lemma_.lower() in INSTRUMENT_NOUNS | {"by"}:
+                for t in sj.subtree:
+                    loc = loc or (self._place_of(t, sent, discourse) if t.dep_ == "pobj" else None)
+        if loc is None or not loc.country:
+            return []
+        actor = Actor(loc.country, loc.country, "GOV", f"{loc.country} authorities", "agent")
+        return [ActorMention(token.i, token.i, "", actor, 0.5, "place")]
+
+    def _targets(
+        self, frame: Frame, embedded: Frame | None, sent: SentenceActors, discourse: Discourse,
+        ctx: SentenceContext, sources: list[ActorMention], unresolved: list[Token],
+    ) -> list[ActorMention]:
         token, p = frame.trigger, frame.pattern
-        out = self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx)
+        if p.complement == "request" and embedded is not None:
+            # "demanded that the US cancel…", "urged Pakistan to act": the one asked
+            subj = _children(embedded.trigger, "nsubj")
+            asked = [m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+            if asked:
+                return asked
+        out = self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
         if not out and embedded is not None:
-            out = self._targets_of(embedded.trigger, embedded.pattern.targets, embedded.obj, sent, discourse, ctx)
-            if not out and p.complement == "request":
-                # "demanded that the US cancel plans": the one asked is the embedded subject
-                out = [m for h in _children(embedded.trigger, "nsubj") for m in self._actors_of(h, sent, discourse, ctx)]
+            out = self._targets_of(embedded.trigger, embedded.pattern.targets, embedded.obj, sent, discourse, ctx, sources, unresolved)
         return out
 
-    def _targets_of(self, token: Token, where: tuple[str, ...], obj: Token | None, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext) -> list[ActorMention]:
-        heads: list[Token] = []
+    def _targets_of(
+        self, token: Token, where: tuple[str, ...], obj: Token | None, sent: SentenceActors,
+        discourse: Discourse, ctx: SentenceContext, sources: list[ActorMention], unresolved: list[Token],
+    ) -> list[ActorMention]:
+        obj = obj if obj is not None else next(iter(_children(token, "dobj")), None)
         for slot in where:
+            heads: list[Token] = []
             if slot in {"dobj", "dative", "nsubjpass"}:
                 heads += _children(token, slot)
             elif slot == "owner":
                 for o in [obj, *_children(token, "dobj")]:
-                    if o is not None:
+                    if o is not None and o is not token:
                         heads += _owners(o)
             elif slot == "place":
                 continue
@@ -743,19 +863,29 @@ class Coder:
                     heads += [c for pp in prt.children if pp.dep_ == "prep" and pp.lower_ == slot for c in pp.children if c.dep_ == "pobj"]
                 if obj is not None and obj is not token:
                     heads += _prep_objects(obj, {slot})  # "hold talks with X", "aid to X"
-            found = [m for h in heads for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+            found = []
+            for h in heads:
+                mentions = [m for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+                # "offered its troops to Lebanon": the source's own belongings are not a target
+                mentions = [m for m in mentions if not (m.how == "coreference" and any(m.actor == s.actor for s in sources))]
+                found += mentions
+                if not mentions and h.pos_ in {"NOUN", "PROPN"} and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}:
+                    unresolved.append(h)
             if found:
                 return found
-            heads = []
         if "place" in where:
             loc = self._location(token, sent, discourse, objects_too=True)
             if loc is not None and loc.country:
-                return [ActorMention(token.i, token.i + 1, loc.name, Actor(loc.country, loc.country, None, loc.name, "country"), 0.9, "place")]
+                actor = Actor(loc.country, loc.country, None, loc.name, "country")
+                return [ActorMention(token.i, token.i + 1, loc.name, actor, 0.9, "place")]
         return []
 
     # -- pairs, dates, places ------------------------------------------------------------
 
-    def _pairs(self, sources: list[ActorMention], targets: list[ActorMention], p: Pattern, plover: str, location: Location | None, needs_target: bool) -> list[tuple[ActorMention, ActorMention | None]]:
+    def _pairs(
+        self, sources: list[ActorMention], targets: list[ActorMention], p: Pattern, plover: str,
+        location: Location | None, needs_target: bool, has_unresolved: bool,
+    ) -> list[tuple[ActorMention, ActorMention | None]]:
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
         sources = [self._domestic(s, targets, location) for s in sources]
         sources = [s for s in sources if s.actor.code]
@@ -770,8 +900,9 @@ class Coder:
                 return pairs
             if needs_target or (p.kind == "noun" and p.mutual):
                 return []
-            if plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}:
-                # Domestic by default: the place's country, else the source's own.
+            if has_unresolved or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}:
+                # Something was acted on that has no country of its own ("the curfew", "the
+                # demonstrators"): domestic, the place's country, else the source's own.
                 country = location.country if location and location.country else None
                 return [(s, _as_target(s, country)) for s in sources]
             return [(s, None) for s in sources]
@@ -848,10 +979,14 @@ class Coder:
 
     def _location(self, token: Token, sent: SentenceActors, discourse: Discourse, objects_too: bool = False) -> Location | None:
         clause = self._clause_tokens(token)
+        # Time and circumstance clauses ("when they blew themselves up in Tel Aviv") too.
+        for c in token.children:
+            if c.dep_ == "advcl" and any(m.lower_ in {"when", "as", "while", "after"} for m in c.children if m.dep_ in {"mark", "advmod"}):
+                clause += self._clause_tokens(c)
         ids = {t.i for t in clause}
-        doc = sent.doc
-        for prep in [t for t in clause if t.dep_ == "prep" and t.lower_ in {"in", "at", "to", "into", "near", "inside", "outside"}]:
-            for pobj in _children(prep, "pobj"):
+        for prep in [t for t in clause if t.dep_ == "prep" and t.lower_ in {"in", "at", "to", "into", "near", "inside", "outside", "across"}]:
+            pobjs = _children(prep, "pobj") + [o for inner in _children(prep, "prep") for o in _children(inner, "pobj")]
+            for pobj in pobjs:
                 if prep.lower_ in {"to", "into"} and not objects_too:
                     continue
                 loc = self._place_of(pobj, sent, discourse)
@@ -878,21 +1013,29 @@ class Coder:
             loc = self.actors.place(text)
             if loc is not None:
                 return loc
-        for child in _children(token, "compound"):
+            e = self.actors.fuzzy_country(text, self.fuzzy_threshold)
+            if e is not None:
+                actor = resolve(e, discourse.day)
+                if actor is not None:
+                    return Location(text, actor.country)
+        for child in _children(token, "compound", "amod"):
             found = self._place_of(child, sent, discourse)
             if found is not None:
                 return found
-        for pobj in _prep_objects(token, {"of"}):
+        for pobj in _prep_objects(token, {"of", "in"}):
             return self._place_of(pobj, sent, discourse)
         return None
 
-    def _event(self, frame: Frame, cameo: str, info: CameoCode, src: ActorMention, tgt: ActorMention | None, when: EventDate, location: Location | None, modality: Modality, ctx: SentenceContext) -> Event:
-        assert info.plover is not None
-        key = "|".join([src.actor.cameo, tgt.actor.cameo if tgt else "", info.plover, str(when.date), when.precision.value])
+    def _event(
+        self, frame: Frame, cameo: str, info: CameoCode, plover: str, src: ActorMention,
+        tgt: ActorMention | None, when: EventDate, location: Location | None, modality: Modality,
+        ctx: SentenceContext, confidence: float,
+    ) -> Event:
+        key = "|".join([src.actor.cameo, tgt.actor.cameo if tgt else "", plover, str(when.date), when.precision.value, modality.value])
         event_id = hashlib.sha1(key.encode()).hexdigest()[:16]
         mkey = "|".join([ctx.doc_id, str(ctx.start), str(frame.trigger.idx), src.actor.cameo, tgt.actor.cameo if tgt else "", cameo])
         mention_id = hashlib.sha1(mkey.encode()).hexdigest()[:16]
-        confidence = src.confidence * (tgt.confidence if tgt else 0.9) * (0.9 if frame.pattern.kind == "noun" else 1.0)
+        confidence *= src.confidence * (tgt.confidence if tgt else 0.9) * (0.9 if frame.pattern.kind == "noun" else 1.0)
         trigger = frame.trigger.text
         if frame.obj is not None and frame.obj is not frame.trigger:
             trigger = f"{trigger} {frame.obj.text}"
@@ -901,7 +1044,7 @@ class Coder:
             mention_id=mention_id,
             doc_id=ctx.doc_id,
             date=when,
-            plover=info.plover,
+            plover=plover,
             mode=info.mode,
             cameo=cameo,
             goldstein=info.goldstein,
@@ -920,15 +1063,51 @@ class Coder:
         )
 
 
-def _owners(token: Token) -> list[Token]:
+DEONTIC = frozenset({"must", "should", "ought"})
+ASPECTUAL = frozenset("resume continue start begin keep stop cease carry go step".split())
+# Nouns whose "of" phrase is what they count: "part of a military aid program".
+QUANTITY_NOUNS = frozenset("part portion some most half all much rest share bulk tranche installment instalment".split())
+# Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
+INSTRUMENT_NOUNS = frozenset(
+    """bombing explosion blast attack bomb device mine minefield rocket shell missile shelling
+    airstrike strike ambush gunfire fire raid""".split()
+)
+
+
+def _generic(token: Token) -> Pattern:
+    """A frame for a verb no pattern knows (the embedded action of "agreed to X", or a verb
+    under "must" in reported speech)."""
+    return Pattern(-1, "verb", frozenset({token.lemma_.lower()}), None)
+
+
+def _is_infinitive(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def _in_quote(token: Token) -> bool:
+    """Whether ``token`` sits inside quotation marks in its sentence."""
+    opening = sum(1 for t in token.sent if t.i < token.i and t.text in {'"', "“", "``"})
+    closing = sum(1 for t in token.sent if t.i < token.i and t.text in {"”", "''"})
+    plain = sum(1 for t in token.sent if t.i < token.i and t.text == '"')
+    if plain:
+        return plain % 2 == 1
+    return opening > closing
+
+
+def _owners(token: Token, depth: int = 0) -> list[Token]:
     """Actors that own an object phrase: "Pakistan's requests", "an Indian proposal",
-    "calls by Kofi Annan", "an offer from Afghanistan" — not words deeper in a clause."""
+    "calls by Kofi Annan", "a mission of observers from the OSCE" — not words deeper in a
+    clause."""
     out: list[Token] = []
     for c in token.children:
         if c.dep_ in {"poss", "compound", "amod", "nmod"}:
             out.append(c)
         elif c.dep_ in {"prep", "agent"} and c.lower_ in {"of", "from", "by"}:
-            out += [p for p in c.children if p.dep_ == "pobj" and p.pos_ in {"NOUN", "PROPN", "PRON"}]
+            for p in c.children:
+                if p.dep_ == "pobj" and p.pos_ in {"NOUN", "PROPN", "PRON"}:
+                    out.append(p)
+                    if depth < 1:
+                        out += _owners(p, depth + 1)
     return out
 
 

@@ -72,6 +72,14 @@ POSSIBILITY_ADJECTIVES = frozenset(
     determined desperate anxious happy glad""".split()
 )
 FUTURE_GOVERNORS = frozenset("set due expected poised about going scheduled slated".split())
+# Verbs whose object is what someone commits to, asks for or refuses, not a fact: in "agreed
+# to a ceasefire" or "demanded the withdrawal of forces" the ceasefire and the withdrawal are
+# not events that happened.
+COMMITMENT_VERBS = frozenset(
+    """agree promise pledge vow offer propose threaten demand urge call ask request seek want
+    refuse reject decline oppose plan intend expect need prepare consider discuss debate
+    welcome support back endorse favour favor advocate insist press push""".split()
+)
 # "what it wants from Pakistan — that Islamabad takes action": a clause set off by a dash or
 # colon after one of these is the content of a wish or demand, not a fact.
 DESIRE_VERBS = frozenset("want wish demand ask expect insist urge call require seek hope".split())
@@ -184,6 +192,9 @@ def assess(token: Token) -> Factuality:
             lemma = head.lemma_.lower()
             if dep == "ccomp" and _demand_content(current, head):
                 return Factuality(Modality.HYPOTHETICAL, "content of a demand")
+            if dep == "ccomp" and head.pos_ in {"NOUN", "PROPN"} and lemma != "fact":
+                # "an admission that forces murdered…", "reports that…": what the noun says
+                return Factuality(Modality.HYPOTHETICAL, f"content of '{head.text}'")
             if dep == "advcl" and _is_infinitive(current) and not _has_mark(current):
                 return Factuality(Modality.FUTURE, "to (purpose)")
             if head.pos_ == "ADJ" or (head.pos_ == "AUX" and dep == "xcomp"):
@@ -255,6 +266,15 @@ def assess(token: Token) -> Factuality:
                 return Factuality(Modality.NEGATED, head.lower_, negated=True)
             if dep == "pobj" and head.head.lemma_.lower() in POSSIBILITY_NOUNS:
                 return Factuality(Modality.HYPOTHETICAL, head.head.lemma_)
+            governor = head if dep in {"dobj", "nsubjpass", "attr", "dative"} else head.head if dep == "pobj" else None
+            if (
+                token.pos_ in {"NOUN", "PROPN"}
+                and governor is not None
+                and governor.pos_ in {"VERB", "AUX", "ADJ"}
+                and governor.lemma_.lower() in COMMITMENT_VERBS
+                and governor is not token
+            ):
+                return Factuality(Modality.FUTURE, f"object of '{governor.text}'", future=True)
             current = head
             continue
         current = head

@@ -29,7 +29,7 @@ from dyad.types import RawDocument, Skip, SkipReason
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
 
@@ -343,6 +343,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[RawDocument | Skip]:
     from warcio.exceptions import ArchiveLoadFailed
 
     n = 0
+    failed = False
     with open(path, "rb") as f:
         try:
             for record in ArchiveIterator(f, arc2warc=True):
@@ -351,11 +352,28 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[RawDocument | Skip]:
                     continue
                 yield _warc_record(record, path, n, max_bytes)
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as e:
+            failed = True
             yield Skip(
                 f"{path}#{n + 1}", SkipReason.MALFORMED, f"archive ends badly after {n} records: {e}"
             )
-    if n == 0:
+    if n == 0 and not failed:
         yield Skip(str(path), SkipReason.MALFORMED, "no WARC records", doc_id=doc_id_for(path))
+    elif not failed and path.name.lower().endswith(".gz") and not _gzip_complete(path):
+        # warcio reads a cut gzip member without complaint: the records after the cut are lost.
+        yield Skip(
+            f"{path}#{n + 1}", SkipReason.MALFORMED,
+            f"archive is truncated (the compressed stream ends early) after {n} readable records",
+        )
+
+
+def _gzip_complete(path: Path) -> bool:
+    try:
+        with gzip.open(path, "rb") as g:
+            while g.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
 
 
 def _warc_record(record, path: Path, n: int, max_bytes: int) -> RawDocument | Skip:  # type: ignore[no-untyped-def]
@@ -375,6 +393,9 @@ def _warc_record(record, path: Path, n: int, max_bytes: int) -> RawDocument | Sk
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         return Skip(origin, SkipReason.TOO_LARGE, f"response over {max_bytes:,} bytes", doc_id=doc_id)
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        missing = record.raw_stream.limit
+        return Skip(origin, SkipReason.MALFORMED, f"record cut short ({missing} bytes missing): {url}", doc_id=doc_id)
     charset = None
     m = re.search(r"charset=([\w\-:.]+)", ctype, re.I)
     if m:

@@ -1,0 +1,43 @@
+"""Shared fixtures. The spaCy model and the dictionaries load once per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dyad.pipeline import Pipeline
+from dyad.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "data" / "seeds-dev"
+PLOVER_DEV = SHARED / "data" / "peer" / "plover_gsr.dev.jsonl"
+DICTIONARIES = SHARED / "data" / "dictionaries"
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> Pipeline:
+    """A strict pipeline: a failure inside a document raises instead of becoming a skip."""
+    return Pipeline(Settings(), strict=True)
+
+
+@pytest.fixture(scope="session")
+def coder(pipeline: Pipeline):
+    """Code one sentence: ``coder("Pakistan rejected India's offer.", date)`` -> events."""
+    from dyad.stages.actors import Discourse
+    from dyad.stages.events import SentenceContext
+
+    def code(text: str, date: dt.date | None = dt.date(2019, 6, 1), *, all_modalities: bool = False):
+        doc = pipeline.nlp.nlp(text)
+        discourse = Discourse(pipeline.actors, date, pipeline.settings.fuzzy_name_threshold)
+        events, _ = pipeline.coder.code(doc, SentenceContext("t", 0, 0, text, date), discourse)
+        return [e for e in events if all_modalities or e.modality.value == "asserted"]
+
+    return code
+
+
+def triples(events) -> set[tuple[str, str | None, str]]:
+    return {(e.source.code, e.target.code if e.target else None, e.plover) for e in events}

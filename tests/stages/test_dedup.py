@@ -1,0 +1,67 @@
+"""Dedup: exact and near duplicates across articles, repeats inside one."""
+
+from __future__ import annotations
+
+from dyad.stages.clean import Cleaner
+from dyad.stages.dedup import Deduper, mark_repeated
+from dyad.types import Document, RawDocument, Sentence, SkipReason
+
+STORY = " ".join(
+    f"Paragraph {i}: officials in Islamabad and Washington said talks on the Afghan peace process "
+    f"continued for a {i}th day as envoys met in Doha." for i in range(12)
+)
+
+
+def _doc(doc_id: str, text: str) -> Document:
+    out = Cleaner()(RawDocument(doc_id, f"{doc_id}.txt", text, False))
+    assert isinstance(out, Document)
+    return out
+
+
+def _deduper() -> Deduper:
+    return Deduper(threshold=0.8, permutations=64, min_words=60)
+
+
+def test_exact_duplicate_under_another_id() -> None:
+    d = _deduper()
+    assert d.check(_doc("a", STORY))[0] is None
+    skip, _ = d.check(_doc("b", "Skip to content\n\n" + STORY))
+    assert skip is not None and skip.reason == SkipReason.DUPLICATE and skip.duplicate_of == "a"
+
+
+def test_near_duplicate_syndicated_copy() -> None:
+    d = _deduper()
+    d.check(_doc("a", STORY))
+    copy = STORY.replace("continued", "went on", 1).replace("envoys", "diplomats", 1)
+    skip, _ = d.check(_doc("b", copy))
+    assert skip is not None and skip.reason == SkipReason.NEAR_DUPLICATE and skip.duplicate_of == "a"
+    other = "The IMF approved a loan for Pakistan after months of talks in Washington. " * 12
+    assert d.check(_doc("c", other))[0] is None
+
+
+def test_short_texts_are_never_near_duplicates() -> None:
+    d = _deduper()
+    d.check(_doc("a", "Egyptian police opened fire on demonstrators on Monday."))
+    assert d.check(_doc("b", "Egyptian police opened fire on protesters on Monday."))[0] is None
+
+
+def test_signatures_survive_a_round_trip_through_bytes() -> None:
+    d = _deduper()
+    _, sig = d.check(_doc("a", STORY))
+    assert sig is not None
+    fresh = _deduper()
+    fresh.seed([], [("a", sig.tobytes())])
+    skip, _ = fresh.check(_doc("b", STORY.replace("Doha", "Qatar's capital", 1)))
+    assert skip is not None and skip.duplicate_of == "a"
+
+
+def test_repeated_sentence_is_kept_once() -> None:
+    quote = "We will never accept a deal that ignores Kashmir, the minister said."
+    sentences = [
+        Sentence("d", 0, 0, 10, quote),
+        Sentence("d", 1, 11, 20, "Other text about the talks in Doha."),
+        Sentence("d", 2, 21, 30, quote),
+    ]
+    out, drops = mark_repeated(sentences)
+    assert [s.coded for s in out] == [True, True, False]
+    assert len(drops) == 1 and drops[0].text == quote
