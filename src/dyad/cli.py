@@ -281,5 +281,61 @@ def explain(sentence: str, date: dt.date | None, config: str | None) -> None:
     click.echo(api.explain(sentence, date, _settings(config)))
 
 
+@main.command()
+@click.argument("events", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--show", is_flag=True, help="List each miss, wrong event and trap hit.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@handle_errors
+def evaluate(events: str, gold: str, show: bool, as_json: bool) -> None:
+    """Score an event JSONL file against gold: articles with required, acceptable and
+    forbidden events, or sentences with expected triples (the format is detected).
+
+    \b
+    Example:
+      dyad extract ../shared/data/seeds-dev/*.txt --meta ../shared/data/seeds-dev/meta.csv --out e.jsonl
+      dyad evaluate e.jsonl ../shared/data/seeds-dev/gold.jsonl --show
+    """
+    from dyad.evaluate import evaluate as run_evaluation
+
+    score = run_evaluation(events, gold)
+    if as_json:
+        click.echo(json.dumps(score.as_dict(), indent=2))
+        return
+    if show:
+        for line in score.misses + score.wrong + score.traps:
+            click.echo(line)
+        click.echo()
+    click.echo(score.summary())
+    click.echo("by expected type (what was coded instead when it was missed):")
+    for plover, coded in sorted(score.confusion.items()):
+        parts = ", ".join(f"{k} {v}" for k, v in coded.most_common())
+        click.echo(f"  {plover:<10} {parts}")
+
+
+@main.command("import-actors")
+@click.argument("dictionary", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write dyad's YAML.")
+@handle_errors
+def import_actors(dictionary: str, out: str) -> None:
+    """Convert a PETRARCH/TABARI/Phoenix actor dictionary (with dated roles) to dyad's people
+    and groups YAML, reporting the codes it could not read.
+
+    The result can be used with `actor_files` in dyad.toml, or the .txt file can be given
+    there directly.
+
+    \b
+    Example:
+      dyad import-actors Phoenix.Countries.actors.txt --out my-actors.yaml
+    """
+    from dyad.phoenix import to_yaml
+
+    problems: list[str] = []
+    n = to_yaml(dictionary, out, problems)
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
+    click.echo(f"{n} entries -> {out} ({len(problems)} codes left out)", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

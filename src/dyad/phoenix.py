@@ -110,7 +110,8 @@ def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | N
     if code.startswith("---") or len(code) < 3 or not code[:3].isalpha():
         return None
     country = code[:3]
-    sector = code[3:6] if code[3:6] in SECTORS else None
+    # "PAKGOVLEG" is PAK GOV; "PSEHMSMIL" (Hamas gunmen) is PSE MIL: the first sector found.
+    sector = next((code[i : i + 3] for i in range(3, len(code) - 2, 3) if code[i : i + 3] in SECTORS), None)
     if country in NON_STATE_CODES:
         sector = sector or (country if country in SECTORS else None)
     start = end = None
@@ -130,3 +131,36 @@ def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | N
         start=start,
         end=end,
     )
+
+
+def to_yaml(path: str, out: str, problems: list[str]) -> int:
+    """Write a Phoenix dictionary as dyad YAML (people and groups); return the entries."""
+    from pathlib import Path
+
+    import yaml
+
+    text = Path(path).read_text("utf-8", errors="replace")
+    entries = []
+    for rec in parse_phoenix_actors(text, path, problems):
+        roles = []
+        for r in rec.roles:
+            role: dict[str, object] = {"code": r.code}
+            if r.country and r.country != r.code:
+                role["country"] = r.country
+            if r.sector:
+                role["sector"] = r.sector
+            if r.start:
+                role["from"] = r.start.isoformat()
+            if r.end:
+                role["until"] = r.end.isoformat()
+            roles.append(role)
+        entry: dict[str, object] = {"name": rec.name.title(), "roles": roles}
+        aliases = sorted({n.title() for n in rec.names if n != rec.name})
+        if aliases:
+            entry["aliases"] = aliases
+        if not rec.is_person:
+            entry["kind"] = "group"
+        entries.append(entry)
+    header = f"# Imported by `dyad import-actors` from {Path(path).name}; format: dyad/data/README.md\n"
+    Path(out).write_text(header + yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100), "utf-8")
+    return len(entries)

@@ -81,7 +81,8 @@ class Pipeline:
         if not self.settings.candidate_filter:
             return None
         if self._filter is None:
-            self._filter = CandidateFilter(self.patterns.trigger_words(), self.actors.terms(), self.nlp.nlp)
+            strong, conditional = self.patterns.trigger_rules()
+            self._filter = CandidateFilter(strong, conditional, self.actors.terms(), self.nlp.nlp)
         return self._filter
 
     def new_deduper(self) -> Deduper:

@@ -201,8 +201,9 @@ def named_entries(data: Any, path: str, kind: str) -> Iterator[tuple[str, Entry]
         if not isinstance(roles_raw, list) or not roles_raw:
             raise DataFileError(path, name, "needs a non-empty list of roles")
         roles = tuple(parse_role(r, f"{name} role {j}", path) for j, r in enumerate(roles_raw))
-        surname = name.split()[-1] if kind == "person" and len(name.split()) > 1 else None
-        entry = Entry(kind, name, roles, surname=surname)
+        this_kind = ("group" if "kind" in raw else "person") if kind == "auto" else kind
+        surname = name.split()[-1] if this_kind == "person" and len(name.split()) > 1 else None
+        entry = Entry(this_kind, name, roles, surname=surname)
         for s in [name, *_strings(raw.get("aliases"), name, path)]:
             yield s, entry
 
@@ -494,9 +495,7 @@ def load_actor_file(path: str) -> Iterator[tuple[str, Entry]]:
     except OSError as e:
         raise DataFileError(path, "whole file", f"cannot read: {e}") from e
     if path.endswith((".yaml", ".yml")):
-        data = _load_yaml(path, text)
-        kind = "group" if isinstance(data, list) and data and "kind" in data[0] else "person"
-        yield from named_entries(data, path, kind)
+        yield from named_entries(_load_yaml(path, text), path, "auto")
     else:
         from dyad.phoenix import parse_phoenix_actors
 
@@ -728,11 +727,20 @@ def noun_phrase_actor(
             actor = resolve(e, day)
             if actor is not None:
                 return mention(actor, "fuzzy", FUZZY_CONFIDENCE)
-    # 4. A named actor modifying a head that is not one ("American drones", "Pakistani territory").
-    if people:
-        return mention(people[0], "modifier", 0.8)
-    if places:
-        return mention(places[0], "modifier", 0.8)
+    # 4. A named actor modifying a head that is not one ("American drones", "Pakistani territory",
+    # "the town of Gorazde"): only a modifier, a possessor or an "of/in/from" phrase counts.
+    for mm, a in named:
+        t = doc[mm.start]
+        while t.head != head and t.head != t and t.dep_ in {"compound", "pobj", "prep", "conj", "amod", "nmod"}:
+            t = t.head
+        if t.head == head and t.dep_ in {"amod", "compound", "nmod", "poss", "prep"}:
+            return mention(a, "modifier", 0.8)
+    if head.pos_ == "PROPN" and not named and len(head.text) >= 5:
+        e = discourse.book.fuzzy_country(_entity_text(head), discourse.fuzzy_threshold)
+        if e is not None:
+            actor = resolve(e, day)
+            if actor is not None:
+                return mention(actor, "fuzzy", FUZZY_CONFIDENCE)
     return None
 
 

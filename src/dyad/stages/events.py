@@ -77,6 +77,16 @@ OBJECT_CONTROL = frozenset(
     call implore""".split()
 )
 REL_PRONOUNS = frozenset("that which who whom whose".split())
+DEONTIC = frozenset({"must", "should", "ought"})
+ASPECTUAL = frozenset("resume continue start begin keep stop cease carry go step".split())
+# Nouns whose "of" phrase is what they count: "part of a military aid program".
+QUANTITY_NOUNS = frozenset("part portion some most half all much rest share bulk tranche installment instalment".split())
+# Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
+INSTRUMENT_NOUNS = frozenset(
+    """bombing explosion blast attack bomb device mine minefield rocket shell missile shelling
+    airstrike strike ambush gunfire fire raid""".split()
+)
+
 ANAPHORIC_STATE_NOUNS = frozenset("country nation state government republic kingdom".split())
 
 # How an embedded action's CAMEO code becomes an intent, threat, refusal or request code.
@@ -243,9 +253,19 @@ class PatternBook:
             raise KeyError(code)
         return found
 
-    def trigger_words(self) -> set[str]:
-        """Every lemma a pattern starts from (for the candidate filter)."""
-        return {lemma for p in self.patterns for lemma in p.lemmas}
+    def trigger_rules(self) -> tuple[set[str], list[tuple[frozenset[str], tuple[frozenset[str], ...]]]]:
+        """What the candidate filter looks for: lemmas that are triggers on their own, and
+        lemmas that are triggers only with certain other words in the sentence (a pattern's
+        object, particle, preposition or subject: "hold" only with "talks", "meeting"…)."""
+        strong: set[str] = set(DEONTIC)
+        conditional: list[tuple[frozenset[str], tuple[frozenset[str], ...]]] = []
+        for p in self.patterns:
+            groups = tuple(g for g in (p.objects, p.particles, p.preps, p.subjects) if g is not None)
+            if groups:
+                conditional.append((p.lemmas, groups))
+            else:
+                strong |= p.lemmas
+        return strong, conditional
 
 
 def _yaml(where: str, text: str) -> Any:
@@ -464,7 +484,8 @@ class Coder:
             candidates += _children(token, "compound", "amod", "nmod")
             candidates.append(token)
         for c in list(candidates):
-            if c.lemma_.lower() in QUANTITY_NOUNS:
+            if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c is not token:
+                # "part of a military aid program", "the return of inspectors"
                 candidates += _prep_objects(c, {"of"})
         for c in candidates:
             for t in [c, *_children(c, "compound", "amod"), *_children(c, "conj")]:
@@ -589,9 +610,12 @@ class Coder:
         needs_target = p.needs_target or (embedded is not None and embedded.pattern.needs_target)
         pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved))
         if not pairs:
-            decision.reason = (decision.reason + "; " if decision.reason else "") + (
-                "no target actor" if needs_target or not targets else "source and target are one actor"
+            why = (
+                "no source actor with a country" if not any(s.actor.code for s in sources)
+                else "no target actor" if needs_target or not targets
+                else "source and target are one actor"
             )
+            decision.reason = (decision.reason + "; " if decision.reason else "") + why
             return []
         if p.reciprocal and not p.reverse:
             pairs += [(t, s) for s, t in pairs if t is not None and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}]
@@ -787,6 +811,8 @@ class Coder:
         dep, head = token.dep_, token.head
         if dep == "conj" or dep == "advcl" and not _children(token, "mark"):
             return self._subject_tokens(head, depth + 1)
+        if token.pos_ == "ADJ" and dep in {"acomp", "attr", "oprd", "xcomp"}:
+            return self._subject_tokens(head, depth + 1)  # "it is willing to…"
         if dep == "xcomp":
             obj = _children(head, "dobj")
             if obj and head.lemma_.lower() in OBJECT_CONTROL:
@@ -837,10 +863,12 @@ class Coder:
             asked = [m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
             if asked:
                 return asked
-        out = self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
-        if not out and embedded is not None:
+        if embedded is not None:
+            # "agreed to lift embargoes on Iran": whom the action is aimed at, first
             out = self._targets_of(embedded.trigger, embedded.pattern.targets, embedded.obj, sent, discourse, ctx, sources, unresolved)
-        return out
+            if out:
+                return out
+        return self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
 
     def _targets_of(
         self, token: Token, where: tuple[str, ...], obj: Token | None, sent: SentenceActors,
@@ -1061,17 +1089,6 @@ class Coder:
             modality=modality,
             confidence=round(min(1.0, confidence), 3),
         )
-
-
-DEONTIC = frozenset({"must", "should", "ought"})
-ASPECTUAL = frozenset("resume continue start begin keep stop cease carry go step".split())
-# Nouns whose "of" phrase is what they count: "part of a military aid program".
-QUANTITY_NOUNS = frozenset("part portion some most half all much rest share bulk tranche installment instalment".split())
-# Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
-INSTRUMENT_NOUNS = frozenset(
-    """bombing explosion blast attack bomb device mine minefield rocket shell missile shelling
-    airstrike strike ambush gunfire fire raid""".split()
-)
 
 
 def _generic(token: Token) -> Pattern:

@@ -138,27 +138,51 @@ def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 class CandidateFilter:
-    """Picks the sentences that can hold an event, before any parsing."""
+    """Picks the sentences that can hold an event, before any parsing.
 
-    def __init__(self, triggers: Iterable[str], actor_terms: Iterable[tuple[str, bool]], nlp: Language) -> None:
+    A sentence passes when it has (1) an event word: the form of a trigger that is one on its
+    own, or of a conditional trigger together with a word its pattern needs ("held" with
+    "talks"), and (2) something that can be an actor: a dictionary name, an agent noun, a
+    pronoun, or a capitalised word after the first.
+    """
+
+    def __init__(
+        self,
+        strong: Iterable[str],
+        conditional: Iterable[tuple[Iterable[str], Iterable[Iterable[str]]]],
+        actor_terms: Iterable[tuple[str, bool]],
+        nlp: Language,
+    ) -> None:
         from spacy.matcher import PhraseMatcher
 
-        self.trigger_forms = frozenset(f for lemma in triggers for f in inflections(lemma))
+        self.strong = frozenset(f for lemma in strong for f in inflections(lemma))
+        self.conditional: dict[str, list[tuple[frozenset[str], ...]]] = {}
+        for lemmas, groups in conditional:
+            needs = tuple(frozenset(f for w in g for part in w.split() for f in inflections(part)) for g in groups)
+            for lemma in lemmas:
+                for form in inflections(lemma):
+                    self.conditional.setdefault(form, []).append(needs)
         self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")
-        exact = sorted(t for t, case in actor_terms if case)
-        folded = sorted(t for t, case in actor_terms if not case)
-        self._names.add("N", list(nlp.tokenizer.pipe(exact)))
-        self._agents.add("A", list(nlp.tokenizer.pipe(folded)))
+        terms = list(actor_terms)
+        self._names.add("N", list(nlp.tokenizer.pipe(sorted(t for t, case in terms if case))))
+        self._agents.add("A", list(nlp.tokenizer.pipe(sorted(t for t, case in terms if not case))))
+
+    def has_trigger(self, doc: Doc) -> bool:
+        forms = {t.lower_ for t in doc}
+        if forms & self.strong:
+            return True
+        for form in forms & self.conditional.keys():
+            for needs in self.conditional[form]:
+                if all(group & forms for group in needs):
+                    return True
+        return False
 
     def wants(self, doc: Doc) -> bool:
-        if len(doc.text) > MAX_SENTENCE_CHARS:
-            return False
-        if not any(t.lower_ in self.trigger_forms for t in doc):
+        if len(doc.text) > MAX_SENTENCE_CHARS or not self.has_trigger(doc):
             return False
         if any(t.lower_ in _PRONOUNS for t in doc):
             return True
         if any(t.is_title and i > 0 and t.is_alpha for i, t in enumerate(doc)):
             return True
         return bool(self._names(doc, as_spans=False)) or bool(self._agents(doc, as_spans=False))
-
