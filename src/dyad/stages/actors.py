@@ -649,6 +649,14 @@ def noun_phrase_actor(
     m = sent.by_token.get(head.i)
     if m is not None and m.entry.kind in {"person", "group", "seat", "country", "demonym"}:
         actor = resolve(m.entry, day)
+        if m.entry.kind == "demonym":
+            # "Bosnian Serbs", "Iraqi Kurds": people of one nation living in another
+            for c in head.children:
+                cm = sent.by_token.get(c.i)
+                if c.dep_ in {"amod", "compound"} and cm is not None and cm.entry.kind in {"adjective", "country"}:
+                    where = resolve(cm.entry, day)
+                    if where is not None:
+                        actor = Actor(where.code, where.country, "CVL", doc[c.i : head.i + 1].text, "country")
         if actor is not None:
             return mention(actor, "dictionary")
     if head.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL:
@@ -691,6 +699,7 @@ def noun_phrase_actor(
 
     if agent is not None:
         country = None
+        how = "dictionary"
         if people:
             country = people[0].country
         elif places:
@@ -700,17 +709,22 @@ def noun_phrase_actor(
             if owner is not None:
                 people = [owner.actor]
                 country = owner.actor.country
+                how = "coreference"  # "its troops": whose, by coreference
         if country is None and head.ent_type_ == "PERSON":
             known = discourse.surname(head.text)
             if known and known.actor:
                 return mention(known.actor, "coreference", COREF_CONFIDENCE)
-        if country is None:
+        if country is None and people and people[0].code:
+            country_code: str | None = people[0].code  # "U.N. helicopters", "al-Qaeda fighters"
+        else:
+            country_code = country
+        if country_code is None:
             return _definite_agent(head, agent, tokens, discourse, mention)
         sector = agent.sector
         if sector == "GOV" and people and people[0].sector and people[0].sector != "GOV":
             sector = people[0].sector  # "the Taliban leadership" stays REB
-        code = country if people == [] or people[0].code == country else people[0].code
-        return mention(Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), "dictionary")
+        code = country_code if people == [] or people[0].code == country_code else people[0].code
+        return mention(Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), how)
 
     # 3. Persons and places the dictionaries do not know.
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.ent_type_ in {"", "ORG"} and not named):

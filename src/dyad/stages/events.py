@@ -176,7 +176,8 @@ class Pattern:
 
     @property
     def specificity(self) -> int:
-        return sum(x is not None for x in (self.objects, self.particles, self.preps, self.subjects))
+        # A subject constraint says most about the event ("peacekeepers arrived"): it counts twice.
+        return sum(x is not None for x in (self.objects, self.particles, self.preps)) + 2 * (self.subjects is not None)
 
     def describe(self) -> str:
         parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
@@ -231,6 +232,8 @@ class PatternBook:
         return cls(patterns, codes)
 
     def candidates(self, token: Token) -> list[Pattern]:
+        if token.ent_type_ in {"DATE", "TIME", "PERSON", "GPE"}:
+            return []  # "last March" is a month; "Strike" may be a name
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" or (token.pos_ == "AUX" and lemma not in {"be", "have", "do"}):
             kind = "verb"
@@ -454,8 +457,11 @@ class Coder:
         if p.intransitive and _children(token, "dobj"):
             return None
         if p.subjects is not None:
-            subj = _children(token, "nsubj", "nsubjpass")
-            words = {t.lemma_.lower() for sj in subj for t in sj.subtree}
+            # the subject's head and its modifiers, or what it is "of" ("deployment of troops");
+            # not deeper words ("US military chief General Dunford" is no troop movement)
+            heads = _children(token, "nsubj", "nsubjpass")
+            heads += [o for h in heads for o in _prep_objects(h, {"of"})]
+            words = {t.lemma_.lower() for h in heads for t in [h, *_children(h, "compound", "amod")]}
             if not words & p.subjects:
                 return None
         if p.objects is not None:
@@ -608,7 +614,8 @@ class Coder:
                 decision.reason = "no source actor (the giver)"
                 return []
         needs_target = p.needs_target or (embedded is not None and embedded.pattern.needs_target)
-        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved))
+        actor_like = [u for u in unresolved if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token]
+        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved), bool(actor_like))
         if not pairs:
             why = (
                 "no source actor with a country" if not any(s.actor.code for s in sources)
@@ -641,7 +648,8 @@ class Coder:
             frame = self.match(c)
             if frame is not None and frame.pattern.index != -1:
                 return frame
-            if c.pos_ in {"VERB", "AUX"}:
+        for c in pool:
+            if c.pos_ in {"VERB", "AUX"} and len(c.text) > 2:
                 if c.lemma_.lower() in ASPECTUAL:
                     # "prepared to resume shelling": the action is the shelling
                     inner = self._embedded(c)
@@ -890,15 +898,16 @@ class Coder:
                 for prt in _children(token, "prt"):
                     heads += [c for pp in prt.children if pp.dep_ == "prep" and pp.lower_ == slot for c in pp.children if c.dep_ == "pobj"]
                 if obj is not None and obj is not token:
-                    heads += _prep_objects(obj, {slot})  # "hold talks with X", "aid to X"
+                    for o in [obj, *_children(obj, "conj")]:
+                        heads += _prep_objects(o, {slot})  # "hold talks with X", "aid to X"
             found = []
             for h in heads:
                 mentions = [m for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
                 # "offered its troops to Lebanon": the source's own belongings are not a target
-                mentions = [m for m in mentions if not (m.how == "coreference" and any(m.actor == s.actor for s in sources))]
+                mentions = [m for m in mentions if not (m.how == "coreference" and any(m.actor.code == s.actor.code for s in sources))]
                 found += mentions
                 if not mentions and h.pos_ in {"NOUN", "PROPN"} and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}:
-                    unresolved.append(h)
+                    unresolved.append(h)  # something acted on that names no country
             if found:
                 return found
         if "place" in where:
@@ -912,7 +921,7 @@ class Coder:
 
     def _pairs(
         self, sources: list[ActorMention], targets: list[ActorMention], p: Pattern, plover: str,
-        location: Location | None, needs_target: bool, has_unresolved: bool,
+        location: Location | None, needs_target: bool, has_unresolved: bool, actor_like: bool = False,
     ) -> list[tuple[ActorMention, ActorMention | None]]:
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
         sources = [self._domestic(s, targets, location) for s in sources]
@@ -928,9 +937,10 @@ class Coder:
                 return pairs
             if needs_target or (p.kind == "noun" and p.mutual):
                 return []
-            if has_unresolved or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}:
-                # Something was acted on that has no country of its own ("the curfew", "the
-                # demonstrators"): domestic, the place's country, else the source's own.
+            if (has_unresolved and location is not None) or actor_like or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}:
+                # Something was acted on that names no country ("the curfew in Montenegro",
+                # "the demonstrators", "the ban on FIS"): domestic, the place's country, else
+                # the source's own.
                 country = location.country if location and location.country else None
                 return [(s, _as_target(s, country)) for s in sources]
             return [(s, None) for s in sources]

@@ -242,6 +242,8 @@ def assess(token: Token) -> Factuality:
             noun = head
             if dep == "acl" and noun.lemma_.lower() in POSSIBILITY_NOUNS and _is_infinitive(current):
                 return Factuality(Modality.HYPOTHETICAL, noun.lemma_)
+            if dep == "acl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in current.children) and noun.lemma_.lower() != "fact":
+                return Factuality(Modality.HYPOTHETICAL, f"content of '{noun.text}'")
             if dep == "relcl":
                 break  # a relative clause asserts on its own
             # A participle inherits the clause its noun is in.
@@ -264,11 +266,14 @@ def assess(token: Token) -> Factuality:
                 break
             if dep == "pobj" and head.lower_ in {"without", "instead"}:
                 return Factuality(Modality.NEGATED, head.lower_, negated=True)
+            if dep == "pobj" and head.lower_ == "for" and head.head.pos_ == "VERB" and token.pos_ == "NOUN":
+                # "returned to Geneva for talks": the purpose, not (yet) a fact
+                return Factuality(Modality.FUTURE, "for (purpose)", future=True)
             if dep == "pobj" and head.head.lemma_.lower() in POSSIBILITY_NOUNS:
                 return Factuality(Modality.HYPOTHETICAL, head.head.lemma_)
             governor = head if dep in {"dobj", "nsubjpass", "attr", "dative"} else head.head if dep == "pobj" else None
             if (
-                token.pos_ in {"NOUN", "PROPN"}
+                current.pos_ in {"NOUN", "PROPN"}
                 and governor is not None
                 and governor.pos_ in {"VERB", "AUX", "ADJ"}
                 and governor.lemma_.lower() in COMMITMENT_VERBS
