@@ -396,7 +396,11 @@ class ActorBook:
         """The one person of this surname holding a role on ``day`` ("Trump" in 2018), if
         exactly one does; a surname several office-holders share resolves to nobody."""
         holders = [e for e in self._surnames.get(surname, []) if any(r.covers(day) for r in e.roles)]
-        return holders[0] if len(holders) == 1 and day is not None else None
+        if not holders:
+            return None
+        # Two Bushes: "the Bush administration" is USA GOV either way.
+        sides = {(r.code, r.sector) for e in holders for r in [e.at(day)] if r is not None}
+        return holders[0] if len(holders) == 1 or len(sides) == 1 else None
 
     def fuzzy_person(self, text: str, threshold: float) -> Entry | None:
         """A known person whose name is a close misspelling of ``text`` ("Iman Khan")."""
@@ -650,13 +654,17 @@ def noun_phrase_actor(
     if m is not None and m.entry.kind in {"person", "group", "seat", "country", "demonym"}:
         actor = resolve(m.entry, day)
         if m.entry.kind == "demonym":
-            # "Bosnian Serbs", "Iraqi Kurds": people of one nation living in another
-            for c in head.children:
+            # "Bosnian Serbs", "Iraqi Kurds", "the Albanians of southern Serbia": people of one
+            # nation living in another
+            places_of = [c for c in head.children if c.dep_ in {"amod", "compound"}]
+            places_of += [p for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "in"} for p in c.subtree]
+            for c in places_of:
                 cm = sent.by_token.get(c.i)
-                if c.dep_ in {"amod", "compound"} and cm is not None and cm.entry.kind in {"adjective", "country"}:
+                if cm is not None and cm.entry.kind in {"adjective", "country"}:
                     where = resolve(cm.entry, day)
                     if where is not None:
-                        actor = Actor(where.code, where.country, "CVL", doc[c.i : head.i + 1].text, "country")
+                        actor = Actor(where.code, where.country, "CVL", doc[head.i].text, "country")
+                        break
         if actor is not None:
             return mention(actor, "dictionary")
     if head.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL:
@@ -846,18 +854,24 @@ def _unknown_person(
             return actor, "fuzzy", FUZZY_CONFIDENCE
     if ent is None:
         return None
-    # Who they are from the phrase: "Pakistan's former ambassador Husain Haqqani".
+    # Who they are from the phrase: "Pakistan's former ambassador Husain Haqqani", "Kenzo
+    # Oshima, the United Nations Emergency Relief Coordinator".
     country = sector = None
+    code: str | None = None
     for t in tokens:
         mm = sent.by_token.get(t.i)
         if mm is None:
             continue
         if mm.entry.kind == "agent" and sector is None:
             sector = mm.entry.sector
-        elif mm.entry.kind in {"country", "adjective", "seat"} and country is None:
+        elif mm.entry.kind in {"country", "adjective", "seat"} and code is None:
             a = resolve(mm.entry, discourse.day)
-            country = a.country if a else None
-    actor = Actor(country, country, sector, name=text, kind="person") if country and sector and sector not in {"ELI", "MED", "EDU"} else None
+            country = code = a.country if a else None
+        elif mm.entry.kind == "group" and code is None:
+            a = resolve(mm.entry, discourse.day)
+            if a is not None and a.code in NON_STATE_CODES:
+                code, country, sector = a.code, a.country, sector or a.sector
+    actor = Actor(code, country, sector, name=text, kind="person") if code and sector and sector not in {"ELI", "MED", "EDU"} else None
     discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
     return (actor, "title", 0.8) if actor else None
 

@@ -624,7 +624,7 @@ class Coder:
             )
             decision.reason = (decision.reason + "; " if decision.reason else "") + why
             return []
-        if p.reciprocal and not p.reverse:
+        if p.reciprocal and not p.reverse and modality == Modality.ASSERTED and plover_override == p.plover:
             pairs += [(t, s) for s, t in pairs if t is not None and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}]
         when = self._date(token, ctx, fact)
         events = [
@@ -639,6 +639,8 @@ class Coder:
         """The action a complement pattern is about: "agreed to <hold talks>", "agreed to <a
         ceasefire>", "demand that <the US cancel> plans"."""
         pool = _children(token, "xcomp", "ccomp", "acl", "advcl")
+        if token.pos_ == "NOUN" and token.dep_ == "dobj":
+            pool += _children(token.head, "ccomp")  # "reiterated its demand that Israel ease…"
         for prep in _children(token, "prep"):
             pool += _children(prep, "pcomp")
             if prep.lower_ in {"to", "on", "for"}:
@@ -866,8 +868,10 @@ class Coder:
     ) -> list[ActorMention]:
         token, p = frame.trigger, frame.pattern
         if p.complement == "request" and embedded is not None:
-            # "demanded that the US cancel…", "urged Pakistan to act": the one asked
-            subj = _children(embedded.trigger, "nsubj")
+            # "demanded that the US cancel…", "demanded the withdrawal of Serbian forces",
+            # "urged Pakistan to act": the one asked is who would act
+            e = embedded.trigger
+            subj = _children(e, "nsubj") if e.pos_ in {"VERB", "AUX"} else self._subject_tokens(e) + _prep_objects(e, {"of"})
             asked = [m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
             if asked:
                 return asked

@@ -80,6 +80,11 @@ COMMITMENT_VERBS = frozenset(
     refuse reject decline oppose plan intend expect need prepare consider discuss debate
     welcome support back endorse favour favor advocate insist press push""".split()
 )
+# Nouns whose "that" clause is what someone wants, offers or fears, not a fact.
+CONTENT_NOUNS = frozenset(
+    """demand call request appeal proposal offer plan warning threat promise pledge hope fear
+    claim allegation accusation insistence condition ultimatum suggestion""".split()
+)
 # "what it wants from Pakistan — that Islamabad takes action": a clause set off by a dash or
 # colon after one of these is the content of a wish or demand, not a fact.
 DESIRE_VERBS = frozenset("want wish demand ask expect insist urge call require seek hope".split())
@@ -191,6 +196,9 @@ def assess(token: Token) -> Factuality:
         if dep in {"xcomp", "ccomp", "csubj"} or (dep == "advcl" and _is_infinitive(current)):
             lemma = head.lemma_.lower()
             if dep == "ccomp" and _demand_content(current, head):
+                return Factuality(Modality.HYPOTHETICAL, "content of a demand")
+            if dep == "ccomp" and any(o.dep_ == "dobj" and o.lemma_.lower() in CONTENT_NOUNS for o in head.children):
+                # "reiterated its demand that Israel ease restrictions": the demand's content
                 return Factuality(Modality.HYPOTHETICAL, "content of a demand")
             if dep == "ccomp" and head.pos_ in {"NOUN", "PROPN"} and lemma != "fact":
                 # "an admission that forces murdered…", "reports that…": what the noun says
