@@ -364,9 +364,11 @@ class ActorBook:
         for match_id, start, end in names(doc):
             if not _is_place_modifier(doc, start, end):
                 found.extend(Match(start, end, e) for e in self.names[strings[match_id]])
+        tagged = doc.has_annotation("POS")
         for match_id, start, end in lower(doc):
             text = strings[match_id]
-            if text in self.agents:
+            if text in self.agents and (not tagged or doc[end - 1].pos_ in {"NOUN", "PROPN"}):
+                # "official" names an agent only as a noun: not in "an official protest"
                 found.append(Match(start, end, self.agents[text]))
             if text in self.folded and not _is_place_modifier(doc, start, end):
                 found.extend(Match(start, end, e) for e in self.folded[text])

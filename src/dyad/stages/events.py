@@ -510,9 +510,12 @@ class Coder:
         events: list[Event] = []
         decisions: list[Decision] = []
         seen: set[tuple[Any, ...]] = set()
-        for token in doc:
-            frame = self.match(token)
-            if frame is None:
+        frames = [f for f in (self.match(t) for t in doc) if f is not None]
+        # "lodged an official protest": the verb's object is its event, not another one
+        taken = {f.obj.i for f in frames if f.obj is not None and f.pattern.kind == "verb"}
+        for frame in frames:
+            token = frame.trigger
+            if frame.pattern.kind == "noun" and token.i in taken:
                 continue
             decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
             decisions.append(decision)
@@ -667,6 +670,10 @@ class Coder:
             return inner or None
         if p.complement == "intent":
             return _map_code(_INTENT, inner, p.cameo or "030") if inner and not conflictual(inner) else (p.cameo or "030")
+        negated = embedded is not None and any(c.dep_ == "neg" for c in embedded.trigger.children)
+        if negated and p.complement in {"intent", "promise"}:
+            # "vowed not to return the Golan Heights": a refusal
+            return _map_code(_REFUSAL, inner, "120") if inner and not conflictual(inner) else None
         if p.complement == "promise":
             if inner and conflictual(inner):
                 return _map_code(_THREAT, inner, "130")
@@ -892,7 +899,7 @@ class Coder:
             if slot in {"dobj", "dative", "nsubjpass"}:
                 heads += _children(token, slot)
             elif slot == "owner":
-                for o in [obj, *_children(token, "dobj")]:
+                for o in [obj, *_children(token, "dobj"), *_prep_objects(token, {"as"})]:
                     if o is not None and o is not token:
                         heads += _owners(o)
             elif slot == "place":
@@ -1133,6 +1140,8 @@ def _owners(token: Token, depth: int = 0) -> list[Token]:
     for c in token.children:
         if c.dep_ in {"poss", "compound", "amod", "nmod"}:
             out.append(c)
+        elif c.dep_ == "appos" and depth < 1:
+            out += _owners(c, depth + 1)
         elif c.dep_ in {"prep", "agent"} and c.lower_ in {"of", "from", "by"}:
             for p in c.children:
                 if p.dep_ == "pobj" and p.pos_ in {"NOUN", "PROPN", "PRON"}:
