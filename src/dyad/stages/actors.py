@@ -810,10 +810,36 @@ def _definite_agent(head: Token, agent: Entry, tokens: list[Token], discourse: D
     return mention(Actor("", None, agent.sector, name=agent.name, kind="agent"), "agent", 0.6)
 
 
+def _kind(entry: Entry) -> str:
+    return {"person": "person", "group": "group", "agent": "agent"}.get(entry.kind, "state")
+
+
+def _clause_subject(token: Token, sent: SentenceActors, day: dt.date | None, kinds: set[str]) -> Actor | None:
+    """The subject of the clause a pronoun sits in, when it can be its antecedent: in
+    "Pakistan has refused … and has urged its citizens", "its" is Pakistan's."""
+    verb = token.head
+    for _ in range(8):
+        if verb.pos_ in {"VERB", "AUX"} or verb.head is verb:
+            break
+        verb = verb.head
+    while verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        verb = verb.head
+    for subj in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+        if subj.i >= token.i:
+            continue
+        m = sent.by_token.get(subj.i)
+        if m is not None and _kind(m.entry) in kinds:
+            return resolve(m.entry, day)
+    return None
+
+
 def _pronoun(head: Token, sent: SentenceActors, discourse: Discourse, index: int) -> ActorMention | None:
     low = head.lower_
     kinds = {"person"} if low in _PRONOUNS_PERSON else {"state", "group"} if low in _PRONOUNS_THING else {"group", "state", "agent"}
-    # An antecedent earlier in the same sentence first (its subject, preferably).
+    bound = _clause_subject(head, sent, discourse.day, kinds)
+    if bound is not None:
+        return ActorMention(head.i, head.i + 1, head.text, bound, COREF_CONFIDENCE, "coreference")
+    # Else an antecedent earlier in the same sentence, the last one.
     best: Actor | None = None
     for m in sent.matches:
         if m.start >= head.i:

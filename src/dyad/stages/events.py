@@ -913,7 +913,8 @@ class Coder:
                         heads += _prep_objects(o, {slot})  # "hold talks with X", "aid to X"
             found = []
             for h in heads:
-                mentions = [m for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+                # an agent with no country ("President Gbagbo") may take one from the context
+                mentions = [m for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code or m.actor.kind == "agent"]
                 # "offered its troops to Lebanon": the source's own belongings are not a target
                 mentions = [m for m in mentions if not (m.how == "coreference" and any(m.actor.code == s.actor.code for s in sources))]
                 found += mentions
