@@ -887,7 +887,14 @@ class Coder:
             out = self._targets_of(embedded.trigger, embedded.pattern.targets, embedded.obj, sent, discourse, ctx, sources, unresolved)
             if out:
                 return out
-        return self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
+        out = self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
+        if not out and p.complement in {"threat", "promise"}:
+            # "threatened to stop talks if the United States goes ahead": the one who must comply
+            for verb in [token, *([embedded.trigger] if embedded else [])]:
+                for clause in _children(verb, "advcl"):
+                    if any(m.lower_ in {"if", "unless"} for m in _children(clause, "mark")):
+                        out += [m for h in _children(clause, "nsubj") for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+        return out
 
     def _targets_of(
         self, token: Token, where: tuple[str, ...], obj: Token | None, sent: SentenceActors,
