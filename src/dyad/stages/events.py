@@ -41,7 +41,7 @@ from dyad.stages.actors import (
     np_tokens,
     resolve,
 )
-from dyad.stages.factuality import Factuality, assess
+from dyad.stages.factuality import ASSERTED, Factuality, assess
 from dyad.types import (
     PLOVER_TYPES,
     Actor,
@@ -573,6 +573,9 @@ class Coder:
         sources = self._sources(frame, sent, ctx, discourse, fact)
         targets: list[ActorMention] | None = None
         plover_override = p.plover
+        if fact.cue in {"to (purpose)", "for (purpose)"} and cameo[:2] == "14":
+            # "converged on Lagos to protest", "gathered for a rally": the protest is the act
+            fact = ASSERTED
         if fact.modality != Modality.ASSERTED:
             converted = self._convert(frame, fact, cameo, sent, ctx, discourse, sources)
             if converted is None:
