@@ -639,11 +639,8 @@ def noun_phrase_actor(
     """The actor a noun phrase names, composing country and sector; None when it names none."""
     day = discourse.day
     doc = sent.doc
-    if head.lemma_.lower() in _QUANTIFIERS and head.i not in sent.by_token:
-        # "thousands of Nigerians", "scores of refugees", "members of the group"
-        of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
-        if of:
-            return noun_phrase_actor(of[0], sent, discourse, index)
+    if counted(head, sent) is not head:
+        return noun_phrase_actor(counted(head, sent), sent, discourse, index)
     tokens = np_tokens(head)
     span_text = doc[tokens[0].i : tokens[-1].i + 1].text
     start, end = tokens[0].i, tokens[-1].i + 1
@@ -776,6 +773,18 @@ def _surname_actor(token: Token, discourse: Discourse) -> Actor | None:
         return known.actor
     unique = discourse.book.by_surname(token.text, discourse.day)
     return resolve(unique, discourse.day) if unique is not None else None
+
+
+def counted(head: Token, sent: SentenceActors) -> Token:
+    """What a quantity counts: "thousands of Nigerians" -> Nigerians, "scores of refugees"."""
+    for _ in range(3):
+        if head.lemma_.lower() not in _QUANTIFIERS or head.i in sent.by_token:
+            return head
+        of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        if not of:
+            return head
+        head = of[0]
+    return head
 
 
 def _agent_name(agent: Entry, country: str | None) -> str:

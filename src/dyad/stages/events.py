@@ -34,6 +34,7 @@ from dyad.errors import DataFileError
 from dyad.stages import dates
 from dyad.stages.actors import (
     ActorBook,
+    counted,
     Discourse,
     Known,
     SentenceActors,
@@ -57,7 +58,9 @@ from dyad.types import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-COMPLEMENTS = frozenset({"intent", "promise", "threat", "refusal", "request", "prepare", "decide"})
+COMPLEMENTS = frozenset({"intent", "promise", "threat", "refusal", "request", "order", "prepare", "decide"})
+# What an authority orders that makes the order coercive: "ordered the paper to suspend…".
+RESTRICTIONS = frozenset("suspend stop close halt leave cease shut vacate disband dissolve surrender quit evacuate".split())
 DEFAULT_TARGETS = (
     "dobj", "dative", "nsubjpass", "with", "to", "against", "on", "at", "into", "toward",
     "towards", "upon", "from", "over", "owner",
@@ -685,7 +688,9 @@ class Coder:
             return _map_code(_THREAT, inner, p.cameo or "130") if inner else p.cameo
         if p.complement == "refusal":
             return _map_code(_REFUSAL, inner, p.cameo or "120") if inner else p.cameo
-        if p.complement == "request":
+        if p.complement == "order" and embedded is not None and embedded.trigger.lemma_.lower() in RESTRICTIONS:
+            return "172"
+        if p.complement in {"request", "order"}:
             return _map_code(_REQUEST, inner, p.cameo or "100") if inner else p.cameo
         if p.complement == "prepare":
             if not inner:
@@ -744,7 +749,7 @@ class Coder:
     def _actors_of(self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext) -> list[ActorMention]:
         out = []
         for h in _with_conjuncts(head):
-            h = self._antecedent(h)
+            h = counted(self._antecedent(h), sent)
             m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(h, sent, discourse, ctx.index)
             if m is not None:
                 out.append(m)
@@ -877,7 +882,7 @@ class Coder:
         ctx: SentenceContext, sources: list[ActorMention], unresolved: list[Token],
     ) -> list[ActorMention]:
         token, p = frame.trigger, frame.pattern
-        if p.complement == "request" and embedded is not None:
+        if p.complement in {"request", "order"} and embedded is not None:
             # "demanded that the US cancel…", "demanded the withdrawal of Serbian forces",
             # "urged Pakistan to act": the one asked is who would act
             e = embedded.trigger
