@@ -488,10 +488,20 @@ def _geonames_cities() -> dict[str, Location]:
     for city in gc.get_cities().values():
         country = iso3.get(city["countrycode"])
         loc = Location(city["name"], country, city["latitude"], city["longitude"])
-        for name in {city["name"], city.get("asciiname") or city["name"]}:
+        # The name as news writes it in English: "Sāmarrā’" is Samarra. (Alternate names are
+        # left out: they make surnames into towns.)
+        names = {city["name"], _ascii(city["name"])}
+        for name in names:
             if name and name[0].isupper() and (name not in best or best[name][0] < city["population"]):
                 best[name] = (city["population"], loc)
     return {k: v[1] for k, v in best.items()}
+
+
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return folded.strip(" '’`")
 
 
 def load_actor_file(path: str) -> Iterator[tuple[str, Entry]]:

@@ -1067,7 +1067,7 @@ class Coder:
 
     def _place_of(self, token: Token, sent: SentenceActors, discourse: Discourse) -> Location | None:
         m = sent.by_token.get(token.i)
-        if m is not None and m.entry.kind in {"country", "seat"}:
+        if m is not None and m.entry.kind in {"country", "seat", "adjective"}:
             actor = resolve(m.entry, discourse.day)
             if actor is not None:
                 name = sent.doc[m.start : m.end].text
