@@ -610,11 +610,12 @@ class Discourse:
                 return k
         return None
 
-    def main_country(self) -> str | None:
+    def main_country(self, extra: Iterable[Actor] = ()) -> str | None:
+        """The country the story is most about so far (with ``extra`` actors counted too)."""
         counts: dict[str, int] = {}
-        for k in self.known:
-            if k.actor is not None and k.actor.country:
-                counts[k.actor.country] = counts.get(k.actor.country, 0) + 1
+        for a in [*(k.actor for k in self.known), *extra]:
+            if a is not None and a.country:
+                counts[a.country] = counts.get(a.country, 0) + 1
         return max(sorted(counts), key=lambda c: counts[c]) if counts else None
 
 
@@ -624,7 +625,7 @@ _QUANTIFIERS = frozenset(
     minority handful batch contingent patch team band""".split()
 )
 _NP_SKIP_DEPS = frozenset({"relcl", "conj", "cc", "punct", "acl", "advcl", "prep", "det", "case"})
-_NP_OWNER_PREPS = frozenset({"of", "from", "in", "for", "at", "inside", "within"})
+_NP_OWNER_PREPS = frozenset({"of", "from", "in", "for", "at", "inside", "within", "throughout", "across"})
 
 
 def np_tokens(head: Token) -> list[Token]:
@@ -743,7 +744,12 @@ def noun_phrase_actor(
         code = country_code if people == [] or people[0].code == country_code else people[0].code
         return mention(Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), how)
 
-    # 3. Persons and places the dictionaries do not know.
+    # 3. Persons and places the dictionaries do not know; a surname the story used before
+    # first, whatever the tagger thought it was ("Pompeo and Dunford" tagged as places).
+    if head.pos_ == "PROPN" and not named:
+        known = discourse.surname(head.text)
+        if known is not None:
+            return mention(known.actor, "coreference", COREF_CONFIDENCE) if known.actor else None
     if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.ent_type_ in {"", "ORG"} and not named):
         found = _unknown_person(head, tokens, sent, discourse, index)
         if found is not None:
@@ -821,7 +827,14 @@ def _definite_agent(head: Token, agent: Entry, tokens: list[Token], discourse: D
             actor = resolve(holders[0], discourse.day)
             if actor is not None:
                 return mention(actor, "title", COREF_CONFIDENCE)
-    if agent.sector in {"REB", "GOV", "MIL"} and any(t.lower_ in {"the", "these", "those"} for t in tokens):
+    definite = any(t.lower_ in {"the", "these", "those"} for t in tokens)
+    if definite and agent.sector in {"GOV", "MIL", "COP", "LEG", "JUD", "SPY"}:
+        # "the government", "the military": the state the story is about
+        main = discourse.main_country()
+        if main is not None:
+            return mention(Actor(main, main, agent.sector, name=_agent_name(agent, main), kind="agent"), "coreference", 0.7)
+    if definite and agent.sector == "REB":
+        # "the insurgents": the armed group the story last named
         k = discourse.by_sector(agent.sector)
         if k is not None and k.actor is not None:
             return mention(k.actor, "coreference", COREF_CONFIDENCE * 0.9)

@@ -448,8 +448,8 @@ class Coder:
 
     def _fits(self, token: Token, p: Pattern) -> Frame | None:
         obj = None
-        if p.particles is not None and not (_particles(token) & p.particles):
-            return None
+        if p.particles is not None and not ((_particles(token) | {c.lower_ for c in _children(token, "prep")}) & p.particles):
+            return None  # "forced the agency out of the country": "out" may be parsed as a preposition
         if p.preps is not None:
             preps = {c.lower_ for c in token.children if c.dep_ in {"prep", "agent", "dative"}}
             if not (preps & p.preps):
@@ -624,7 +624,11 @@ class Coder:
                 return []
         needs_target = p.needs_target or (embedded is not None and embedded.pattern.needs_target)
         actor_like = [u for u in unresolved if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token]
-        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved), bool(actor_like))
+        # Last resort for an agent whose country nothing says ("President Dos Santos"): the
+        # country the story is about.
+        story_country = discourse.main_country(a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a)
+        fallback = Location(story_country, story_country) if story_country and location is None else location
+        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved), bool(actor_like), fallback)
         if not pairs:
             why = (
                 "no source actor with a country" if not any(s.actor.code for s in sources)
@@ -798,13 +802,16 @@ class Coder:
             return None
         if any(t.i in sent.by_token for t in np_tokens(token) if t is not token):
             return None  # "the Pakistani state", "the government of Pakistan": named
+        if token.lemma_.lower() in {"government", "state"}:
+            # "the government": the state the story is about, not the last one it named
+            main = discourse.main_country()
+            if main is None:
+                return None
+            return ActorMention(token.i, token.i + 1, token.text, Actor(main, main, "GOV", f"{main} government", "agent"), 0.7, "coreference")
         known = discourse.last({"state"}, window=6)
         if known is None or known.actor is None:
             return None
-        actor = known.actor
-        if token.lemma_.lower() == "government":
-            actor = Actor(actor.code, actor.country, "GOV", actor.name, actor.kind)
-        return ActorMention(token.i, token.i + 1, token.text, actor, 0.8, "coreference")
+        return ActorMention(token.i, token.i + 1, token.text, known.actor, 0.8, "coreference")
 
     def _subject_tokens(self, token: Token, depth: int = 0) -> list[Token]:
         """Who does ``token``: its subject, or the subject it shares with its governor."""
@@ -949,9 +956,10 @@ class Coder:
     def _pairs(
         self, sources: list[ActorMention], targets: list[ActorMention], p: Pattern, plover: str,
         location: Location | None, needs_target: bool, has_unresolved: bool, actor_like: bool = False,
+        fallback: Location | None = None,
     ) -> list[tuple[ActorMention, ActorMention | None]]:
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
-        sources = [self._domestic(s, targets, location) for s in sources]
+        sources = [self._domestic(s, targets, location, fallback) for s in sources]
         sources = [s for s in sources if s.actor.code]
         targets = [self._domestic(t, sources, location) for t in targets]
         targets = [t for t in targets if t.actor.code]
@@ -981,11 +989,14 @@ class Coder:
         return pairs
 
     @staticmethod
-    def _domestic(m: ActorMention, others: list[ActorMention], location: Location | None) -> ActorMention:
-        """An agent with no country ("police", "rebels") takes the place's or the other side's."""
+    def _domestic(m: ActorMention, others: list[ActorMention], location: Location | None, fallback: Location | None = None) -> ActorMention:
+        """An agent with no country ("police", "rebels") takes the place's, else the other
+        side's, else the story's."""
         if m.actor.code:
             return m
         country = location.country if location and location.country else None
+        if country is None and fallback is not None:
+            country = fallback.country
         if country is None:
             known = [o.actor.country for o in others if o.actor.country]
             country = known[0] if known else None

@@ -63,7 +63,7 @@ POSSIBILITY_NOUNS = frozenset(
     readiness desire wish temptation pressure reason right freedom capacity power time
     commitment promise pledge threat warning ultimatum invitation urge argument view belief
     claim fear assumption position notion suggestion expectation possibility risk danger
-    question issue""".split()
+    question issue unwillingness reluctance refusal failure inability incentive""".split()
 )
 # Adjectives with a "to" complement that is not a fact: "ready to", "likely to", "easy to".
 POSSIBILITY_ADJECTIVES = frozenset(
