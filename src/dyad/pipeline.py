@@ -1,20 +1,26 @@
-"""The ordered stages, streaming: inputs in, one ``DocumentResult`` or ``Skip`` per input out.
+"""The ordered stages: inputs in, one ``DocumentResult`` or ``Skip`` per input out.
 
-    ingest -> clean -> dedup -> nlp (split, filter, parse) -> actors + events -> (store)
+    ingest -> clean -> nlp (split, filter, parse) -> actors + events -> dedup -> (store)
 
-Documents flow through as a stream so memory stays flat whatever the corpus size; sentences of
-many documents are parsed together in ``nlp.pipe`` batches (on several processes when
-``settings.n_process`` says so) and regrouped by document for coding. A failure inside one
-document is recorded as a ``Skip`` with reason ``failed`` and the stream goes on; with
-``strict=True`` (tests) it is raised instead.
+Documents flow as a stream, in batches, so memory stays flat whatever the corpus size. A batch
+is cleaned, split into sentences, filtered, parsed (one ``nlp.pipe`` over all its candidate
+sentences) and coded by ``Pipeline.code_batch`` — in this process, or on a pool of worker
+processes when ``settings.n_process`` asks for more than one (each worker loads the model once).
+Dedup is decided here, in input order, on the content hash and MinHash signature the workers
+computed, so the result is the same however the work was spread; a duplicate's coding is simply
+dropped.
+
+A failure inside one document is recorded as a ``Skip`` with reason ``failed`` and the stream
+goes on; with ``strict=True`` (tests) it is raised instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from dyad.settings import Settings
@@ -24,7 +30,7 @@ from dyad.stages.clean import Boilerplate, Cleaner
 from dyad.stages.dedup import Deduper
 from dyad.stages.events import Coder, PatternBook, SentenceContext
 from dyad.stages.nlp import NLP, CandidateFilter
-from dyad.types import Document, DocumentResult, Drop, RawDocument, Sentence, Skip, SkipReason
+from dyad.types import Document, DocumentResult, RawDocument, Skip, SkipReason
 
 
 @dataclass
@@ -40,34 +46,44 @@ class Counts:
     events: int = 0  # asserted events (mentions) coded
 
 
-@dataclass
-class _Pending:
-    document: Document
-    sentences: list[Sentence]
-    tokenized: list[Any]
-    drops: list[Drop]
-    signature: bytes | None
-    parsed: dict[int, Any] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Coded:
+    """A document coded by a worker, with what the filter let through to the parser."""
+
+    result: DocumentResult
+    parsed: int
 
 
 class Pipeline:
-    """Everything needed to turn raw documents into coded ones, loaded once."""
+    """Everything needed to turn raw documents into coded ones, loaded once, lazily."""
 
     def __init__(self, settings: Settings | None = None, strict: bool = False) -> None:
         self.settings = settings or Settings()
         self.strict = strict
         self.cleaner = Cleaner(Boilerplate.load(), self.settings.language)
-        self.actors = ActorBook.load(self.settings.actor_files, self.settings.actors_dir or None)
-        self.patterns = PatternBook.load()
+        self._actors: ActorBook | None = None
+        self._patterns: PatternBook | None = None
         self._nlp: NLP | None = None
         self._coder: Coder | None = None
         self._filter: CandidateFilter | None = None
         self.counts = Counts()
 
     @property
+    def actors(self) -> ActorBook:
+        if self._actors is None:
+            self._actors = ActorBook.load(self.settings.actor_files, self.settings.actors_dir or None)
+        return self._actors
+
+    @property
+    def patterns(self) -> PatternBook:
+        if self._patterns is None:
+            self._patterns = PatternBook.load()
+        return self._patterns
+
+    @property
     def nlp(self) -> NLP:
         if self._nlp is None:
-            self._nlp = NLP(self.settings.spacy_model, n_process=self.settings.processes)
+            self._nlp = NLP(self.settings.spacy_model)
         return self._nlp
 
     @property
@@ -99,98 +115,146 @@ class Pipeline:
     ) -> Iterator[DocumentResult | Skip]:
         """Code a stream of inputs. ``known`` maps stored doc_ids to (raw, content) hashes:
         an input whose raw hash is stored already is passed over (counted as unchanged)."""
+        known = known or {}
         deduper = deduper or self.new_deduper()
-        pending: dict[int, _Pending] = {}
-        feed = self._feed(raws, known or {}, deduper, pending)
-        for parsed, ctx in self.nlp.parse(feed):
-            kind = ctx[0]
-            if kind == "skip":
+        batches = self._batches(raws, known)
+        if self.settings.processes > 1:
+            coded = self._parallel(batches)
+        else:
+            coded = (item for batch in batches for item in self.code_batch(batch))
+        for item in coded:
+            if isinstance(item, Skip):
                 self.counts.skipped += 1
-                yield ctx[1]
-            elif kind == "sentence":
-                pending[ctx[1]].parsed[ctx[2]] = parsed
-            else:
-                yield self._finish(pending.pop(ctx[1]))
-
-    def _feed(
-        self,
-        raws: Iterable[RawDocument | Skip],
-        known: dict[str, tuple[str, str]],
-        deduper: Deduper,
-        pending: dict[int, _Pending],
-    ) -> Iterator[tuple[str, tuple[Any, ...]]]:
-        seen_ids: dict[str, str] = {}
-        for n, raw in enumerate(raws):
-            self.counts.inputs += 1
-            if isinstance(raw, Skip):
-                yield "", ("skip", raw)
+                yield item
                 continue
-            try:
-                raw_hash = hashlib.sha256(raw.body.encode("utf-8", "surrogatepass")).hexdigest()
+            result = item.result
+            doc = result.document
+            if doc.doc_id in known:
+                deduper.forget(doc.doc_id)  # a new version of a stored document
+            signature = dedup.from_bytes(result.signature)
+            skip = deduper.check(doc, signature)
+            if skip is not None:
+                self.counts.skipped += 1
+                yield skip
+                continue
+            self.counts.documents += 1
+            self.counts.sentences += len(result.sentences)
+            self.counts.parsed += item.parsed
+            self.counts.events += sum(e.modality == "asserted" for e in result.events)
+            yield result
+
+    def _batches(self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]) -> Iterator[list[RawDocument | Skip]]:
+        batch: list[RawDocument | Skip] = []
+        seen_ids: dict[str, str] = {}
+        for raw in raws:
+            self.counts.inputs += 1
+            if isinstance(raw, RawDocument):
+                raw_hash = _raw_hash(raw)
                 stored = known.get(raw.doc_id)
                 if stored is not None and stored[0] == raw_hash:
                     self.counts.unchanged += 1
                     continue
                 if raw.doc_id in seen_ids:
-                    yield "", ("skip", Skip(raw.origin, SkipReason.MALFORMED, f"doc_id {raw.doc_id!r} already used by {seen_ids[raw.doc_id]}", raw.doc_id))
-                    continue
-                seen_ids[raw.doc_id] = raw.origin
-                item = self._prepare(raw, raw_hash, stored, deduper)
+                    raw = Skip(raw.origin, SkipReason.MALFORMED, f"doc_id {raw.doc_id!r} already used by {seen_ids[raw.doc_id]}", raw.doc_id)
+                else:
+                    seen_ids[raw.doc_id] = raw.origin
+            batch.append(raw)
+            if len(batch) >= self.settings.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _parallel(self, batches: Iterable[list[RawDocument | Skip]]) -> Iterator[Coded | Skip]:
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ctx.Pool(self.settings.processes, initializer=_init_worker, initargs=(self.settings, self.strict)) as pool:
+            # imap keeps input order: dedup decides as a single process would.
+            for coded in pool.imap(_work, batches, chunksize=1):
+                yield from coded
+
+    # -- one batch, in whichever process -----------------------------------------------------
+
+    def code_batch(self, batch: list[RawDocument | Skip]) -> list[Coded | Skip]:
+        """Clean, split, filter, parse and code a batch of documents (no dedup)."""
+        prepared: list[tuple[Document, list[Any], list[Any], list[Any], bytes | None] | Skip] = []
+        texts: list[tuple[str, tuple[int, int]]] = []
+        wants = self.candidate_filter
+        for n, raw in enumerate(batch):
+            if isinstance(raw, Skip):
+                prepared.append(raw)
+                continue
+            try:
+                item = self._prepare(raw)
             except Exception as e:  # one bad document never stops the run
                 if self.strict:
                     raise
                 item = Skip(raw.origin, SkipReason.FAILED, f"{type(e).__name__}: {e}", raw.doc_id)
+            prepared.append(item)
             if isinstance(item, Skip):
-                yield "", ("skip", item)
                 continue
-            pending[n] = item
-            wants = self.candidate_filter
-            for s in item.sentences:
-                if s.coded and (wants is None or wants.wants(item.tokenized[s.index])):
-                    self.counts.parsed += 1
-                    yield s.text, ("sentence", n, s.index)
-            yield "", ("end", n)
+            doc, sentences, tokenized, _, _ = item
+            for s in sentences:
+                if s.coded and (wants is None or wants.wants(tokenized[s.index])):
+                    texts.append((s.text, (n, s.index)))
+        parsed: dict[int, dict[int, Any]] = {}
+        for sdoc, (n, index) in self.nlp.parse(texts):
+            parsed.setdefault(n, {})[index] = sdoc
+        out: list[Coded | Skip] = []
+        for n, item in enumerate(prepared):
+            if isinstance(item, Skip):
+                out.append(item)
+                continue
+            doc = item[0]
+            try:
+                mine = parsed.get(n, {})
+                out.append(Coded(self.code_document(item, mine), len(mine)))
+            except Exception as e:
+                if self.strict:
+                    raise
+                out.append(Skip(doc.origin, SkipReason.FAILED, f"{type(e).__name__}: {e}", doc.doc_id))
+        return out
 
-    def _prepare(self, raw: RawDocument, raw_hash: str, stored: tuple[str, str] | None, deduper: Deduper) -> _Pending | Skip:
+    def _prepare(self, raw: RawDocument) -> tuple[Document, list[Any], list[Any], list[Any], bytes | None] | Skip:
         cleaned = self.cleaner(raw)
         if isinstance(cleaned, Skip):
             return cleaned
-        doc = dataclasses.replace(cleaned, raw_hash=raw_hash)
-        if stored is not None:
-            deduper.forget(doc.doc_id)  # a new version of a stored document
-        skip, signature = deduper.check(doc)
-        if skip is not None:
-            return skip
+        doc = dataclasses.replace(cleaned, raw_hash=_raw_hash(raw))
         sentences, tokenized = self.nlp.split(doc)
         sentences, repeats = dedup.mark_repeated(sentences)
-        sig = signature.tobytes() if signature is not None else None
-        return _Pending(doc, sentences, tokenized, list(doc.drops) + repeats, sig)
+        sig = dedup.signature_of(doc, self.settings.minhash_permutations, self.settings.near_duplicate_min_words)
+        return doc, sentences, tokenized, list(doc.drops) + repeats, sig
 
-    def _finish(self, p: _Pending) -> DocumentResult | Skip:
-        try:
-            result = self.code_document(p)
-        except Exception as e:
-            if self.strict:
-                raise
-            self.counts.skipped += 1
-            return Skip(p.document.origin, SkipReason.FAILED, f"{type(e).__name__}: {e}", p.document.doc_id)
-        self.counts.documents += 1
-        self.counts.sentences += len(result.sentences)
-        self.counts.events += sum(e.modality == "asserted" for e in result.events)
-        return result
-
-    def code_document(self, p: _Pending) -> DocumentResult:
-        doc = p.document
+    def code_document(self, item: tuple[Document, list[Any], list[Any], list[Any], bytes | None], parsed: dict[int, Any]) -> DocumentResult:
+        doc, sentences, tokenized, drops, signature = item
         discourse = Discourse(self.actors, doc.date, self.settings.fuzzy_name_threshold)
         events = []
-        for s in p.sentences:
-            parsed = p.parsed.get(s.index)
-            if parsed is None:
-                tokens = p.tokenized[s.index]
+        for s in sentences:
+            sdoc = parsed.get(s.index)
+            if sdoc is None:
+                tokens = tokenized[s.index]
                 discourse.observe(s.index, tokens, self.actors.find(tokens, self.nlp.nlp))
                 continue
             ctx = SentenceContext(doc.doc_id, s.index, s.start, s.text, doc.date)
-            found, _ = self.coder.code(parsed, ctx, discourse)
+            found, _ = self.coder.code(sdoc, ctx, discourse)
             events.extend(found)
-        document = dataclasses.replace(doc, drops=tuple(p.drops))
-        return DocumentResult(document, tuple(p.sentences), tuple(events), p.signature)
+        document = dataclasses.replace(doc, drops=tuple(drops))
+        return DocumentResult(document, tuple(sentences), tuple(events), signature)
+
+
+def _raw_hash(raw: RawDocument) -> str:
+    return hashlib.sha256(raw.body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Each worker process builds its pipeline once; this is its only state, set by the pool's
+# initializer, never shared.
+_WORKER: Pipeline | None = None
+
+
+def _init_worker(settings: Settings, strict: bool) -> None:
+    global _WORKER
+    _WORKER = Pipeline(settings.replace(n_process=1), strict=strict)
+
+
+def _work(batch: list[RawDocument | Skip]) -> list[Coded | Skip]:
+    assert _WORKER is not None
+    return _WORKER.code_batch(batch)

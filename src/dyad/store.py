@@ -77,6 +77,19 @@ CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_id);
 CREATE INDEX IF NOT EXISTS drops_doc ON drops (doc_id);
 """
 
+DOC_COLUMNS = [
+    "doc_id", "content_hash", "raw_hash", "origin", "url", "title", "source", "date", "date_source",
+    "text", "n_sentences", "n_events", "minhash", "run_id",
+]  # fmt: skip
+EVENT_TABLE_COLUMNS = [
+    "event_id", "date", "date_precision", "plover", "mode", "cameo", "goldstein", "quad_class",
+    "source_code", "source_country", "source_sector", "source_name", "source_kind", "target_code",
+    "target_country", "target_sector", "target_name", "target_kind", "modality",
+]  # fmt: skip
+MENTION_COLUMNS = [
+    "mention_id", "event_id", "doc_id", "start_char", "end_char", "sentence", "trigger", "source_text",
+    "target_text", "date_text", "location_name", "location_country", "lat", "lon", "confidence", "run_id",
+]  # fmt: skip
 EVENT_COLUMNS = (
     "e.event_id, e.date, e.date_precision, e.plover, e.mode, e.cameo, e.goldstein, e.quad_class, "
     "e.source_code, e.source_country, e.source_sector, e.source_name, e.source_kind, "
@@ -224,18 +237,24 @@ class Store:
         skips: Iterable[Skip] = (),
         run_id: str | None = None,
     ) -> None:
-        """Write a batch in one transaction: all of it, or (if the process dies) none."""
+        """Write a batch in one transaction: all of it, or (if the process dies) none.
+
+        Rows go in as Arrow tables: DuckDB inserts them in bulk, a hundred times faster than
+        row-by-row parameters.
+        """
         results = list(results)
         skips = list(skips)
-        docs, sents, drops, events, mentions = [], [], [], [], []
-        replaced = []
+        docs: list[tuple[Any, ...]] = []
+        sents: list[tuple[Any, ...]] = []
+        drops: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        mentions: list[tuple[Any, ...]] = []
         for r in results:
             d = r.document
-            replaced.append(d.doc_id)
             asserted = [e for e in r.events if e.modality == Modality.ASSERTED]
             docs.append((
-                d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date, d.date_source,
-                d.text, len(r.sentences), len(asserted), r.signature, run_id,
+                d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date,
+                d.date_source, d.text, len(r.sentences), len(asserted), r.signature, run_id,
             ))
             sents += [(s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences]
             drops += [(x.doc_id, x.reason.value, x.rule, x.text) for x in d.drops]
@@ -250,40 +269,30 @@ class Store:
                 ))
         skip_rows = [(s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips]
         con = self.con
+        doc_ids = [r.document.doc_id for r in results]
         try:
             con.execute("BEGIN TRANSACTION")
-            if replaced:
-                marks = ", ".join("?" for _ in replaced)
-                existing = [r[0] for r in con.execute(f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", replaced).fetchall()]
+            if doc_ids:
+                self._bulk("batch_ids", ["doc_id"], [(d,) for d in doc_ids])
+                existing = [r[0] for r in con.execute(
+                    "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_ids)").fetchall()]
                 if existing:
                     # New versions of stored documents: their old rows go first.
-                    marks_e = ", ".join("?" for _ in existing)
                     for table in ("mentions", "sentences", "drops", "documents"):
-                        con.execute(f"DELETE FROM {table} WHERE doc_id IN ({marks_e})", existing)
-                origins = [r.document.origin for r in results]
-                con.execute(f"DELETE FROM skips WHERE origin IN ({', '.join('?' for _ in origins)})", origins)
+                        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+                self._bulk("batch_origins", ["origin"], [(r.document.origin,) for r in results])
+                con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM batch_origins)")
             else:
                 existing = []
-            if docs:
-                con.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())", docs)
-            if sents:
-                con.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sents)
-            if drops:
-                con.executemany("INSERT INTO drops VALUES (?, ?, ?, ?)", drops)
-            if events:
-                con.executemany(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    events,
-                )
-            if mentions:
-                con.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    mentions,
-                )
-            if skip_rows:
-                con.executemany(
-                    "INSERT OR REPLACE INTO skips VALUES (?, ?, ?, ?, ?, ?, now())", skip_rows
-                )
+            self._insert("documents", DOC_COLUMNS, docs, extra="now() AS added")
+            self._insert("sentences", ["doc_id", "idx", "start_char", "end_char", "text", "coded"], sents)
+            self._insert("drops", ["doc_id", "reason", "rule", "text"], drops)
+            self._insert("events", EVENT_TABLE_COLUMNS, events, conflict="ON CONFLICT DO NOTHING")
+            self._insert("mentions", MENTION_COLUMNS, mentions, conflict="ON CONFLICT DO NOTHING")
+            self._insert("skips", ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id"], skip_rows,
+                         extra="now() AS skipped_at", conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, "
+                         "reason = EXCLUDED.reason, detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, "
+                         "run_id = EXCLUDED.run_id, skipped_at = EXCLUDED.skipped_at")
             if existing:
                 # Events no longer mentioned anywhere (a document changed) go too.
                 con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)")
@@ -294,6 +303,26 @@ class Store:
             except duckdb.Error:
                 pass
             raise StoreError(f"cannot write to {self.path}: {e}") from e
+        finally:
+            for name in ("batch_ids", "batch_origins", "batch_rows"):
+                try:
+                    con.unregister(name)
+                except duckdb.Error:
+                    pass
+
+    def _bulk(self, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        import pyarrow as pa
+
+        data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+        self.con.register(name, pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}))
+
+    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], extra: str = "", conflict: str = "") -> None:
+        if not rows:
+            return
+        self._bulk("batch_rows", columns, rows)
+        select = ", ".join(columns) + (f", {extra}" if extra else "")
+        self.con.execute(f"INSERT INTO {table} SELECT {select} FROM batch_rows {conflict}")
+        self.con.unregister("batch_rows")
 
     # -- reads -------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dyad.stages.clean import Cleaner
-from dyad.stages.dedup import Deduper, mark_repeated
+from dyad.stages.dedup import Deduper, from_bytes, mark_repeated, signature_of
 from dyad.types import Document, RawDocument, Sentence, SkipReason
 
 STORY = " ".join(
@@ -22,36 +22,39 @@ def _deduper() -> Deduper:
     return Deduper(threshold=0.8, permutations=64, min_words=60)
 
 
+def _check(d: Deduper, doc: Document):
+    return d.check(doc, from_bytes(signature_of(doc, 64, 60)))
+
+
 def test_exact_duplicate_under_another_id() -> None:
     d = _deduper()
-    assert d.check(_doc("a", STORY))[0] is None
-    skip, _ = d.check(_doc("b", "Skip to content\n\n" + STORY))
+    assert _check(d, _doc("a", STORY)) is None
+    skip = _check(d, _doc("b", "Skip to content\n\n" + STORY))
     assert skip is not None and skip.reason == SkipReason.DUPLICATE and skip.duplicate_of == "a"
 
 
 def test_near_duplicate_syndicated_copy() -> None:
     d = _deduper()
-    d.check(_doc("a", STORY))
+    _check(d, _doc("a", STORY))
     copy = STORY.replace("continued", "went on", 1).replace("envoys", "diplomats", 1)
-    skip, _ = d.check(_doc("b", copy))
+    skip = _check(d, _doc("b", copy))
     assert skip is not None and skip.reason == SkipReason.NEAR_DUPLICATE and skip.duplicate_of == "a"
     other = "The IMF approved a loan for Pakistan after months of talks in Washington. " * 12
-    assert d.check(_doc("c", other))[0] is None
+    assert _check(d, _doc("c", other)) is None
 
 
 def test_short_texts_are_never_near_duplicates() -> None:
     d = _deduper()
-    d.check(_doc("a", "Egyptian police opened fire on demonstrators on Monday."))
-    assert d.check(_doc("b", "Egyptian police opened fire on protesters on Monday."))[0] is None
+    _check(d, _doc("a", "Egyptian police opened fire on demonstrators on Monday."))
+    assert _check(d, _doc("b", "Egyptian police opened fire on protesters on Monday.")) is None
 
 
 def test_signatures_survive_a_round_trip_through_bytes() -> None:
-    d = _deduper()
-    _, sig = d.check(_doc("a", STORY))
+    sig = signature_of(_doc("a", STORY), 64, 60)
     assert sig is not None
     fresh = _deduper()
-    fresh.seed([], [("a", sig.tobytes())])
-    skip, _ = fresh.check(_doc("b", STORY.replace("Doha", "Qatar's capital", 1)))
+    fresh.seed([], [("a", sig)])
+    skip = _check(fresh, _doc("b", STORY.replace("Doha", "Qatar's capital", 1)))
     assert skip is not None and skip.duplicate_of == "a"
 
 

@@ -42,6 +42,10 @@ EMBED_TEXT_MAX_WORDS = 80
 LANGUAGE_MIN_LETTERS = 60
 # Language identification must be this sure before a document is skipped as not English.
 LANGUAGE_MIN_PROBABILITY = 0.90
+# English prose has at least this share of these function words (about a quarter, typically);
+# other languages have almost none of them.
+ENGLISH_FUNCTION_SHARE = 0.12
+_ENGLISH_FUNCTION_WORDS = frozenset("the of and to in a is that for on was with by it as at from has have said".split())
 # Paragraphs considered for a dateline or an explicit date near the top.
 DATELINE_PARAGRAPHS = 8
 
@@ -188,10 +192,18 @@ class Cleaner:
         return kept, drops
 
     def _language(self, text: str) -> str | None:
-        """The detected language when it is surely not ours, else None."""
+        """The detected language when it is surely not ours, else None.
+
+        English prose is recognised at once by its function words; only a text that is not
+        plainly English goes to the language identifier (which costs milliseconds a text).
+        """
         sample = text[:3000]
         if sum(c.isalpha() for c in sample) < LANGUAGE_MIN_LETTERS:
             return None
+        if self.language == "en":
+            words = sample.lower().split()
+            if words and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= ENGLISH_FUNCTION_SHARE:
+                return None
         if self._langid is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

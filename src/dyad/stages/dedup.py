@@ -80,6 +80,18 @@ def signature(text: str, permutations: int) -> np.ndarray:
     return m.hashvalues
 
 
+def signature_of(doc: Document, permutations: int, min_words: int) -> bytes | None:
+    """The document's body signature as bytes, or None when it is too short to compare."""
+    body = " ".join(doc.text[s.start : s.end] for s in doc.paragraphs)
+    if len(body.split()) < min_words:
+        return None
+    return signature(body, permutations).tobytes()
+
+
+def from_bytes(blob: bytes | None) -> np.ndarray | None:
+    return np.frombuffer(blob, dtype=np.uint32) if blob else None
+
+
 class Deduper:
     """Remembers what has been seen (this run and, when seeded, the store) and spots repeats."""
 
@@ -99,44 +111,26 @@ class Deduper:
             self._hashes.setdefault(h, doc_id)
         for doc_id, blob in signatures:
             if blob:
-                self._insert(doc_id, np.frombuffer(blob, dtype=np.uint32))
+                self._insert(doc_id, from_bytes(blob))  # type: ignore[arg-type]
 
-    def check(self, doc: Document) -> tuple[Skip | None, np.ndarray | None]:
-        """A Skip when ``doc`` repeats something seen; else None and its signature (or None
-        for a text too short to compare), and the document is remembered."""
+    def check(self, doc: Document, sig: np.ndarray | None) -> Skip | None:
+        """A Skip when ``doc`` repeats something seen; else None, and the document (with its
+        signature ``sig``, None for a text too short to compare) is remembered."""
         first = self._hashes.get(doc.content_hash)
         if first is not None and first != doc.doc_id:
-            return (
-                Skip(
-                    doc.origin,
-                    SkipReason.DUPLICATE,
-                    f"same content as {first}",
-                    doc_id=doc.doc_id,
-                    duplicate_of=first,
-                ),
-                None,
-            )
-        body = " ".join(doc.text[s.start : s.end] for s in doc.paragraphs)
-        sig = None
-        if len(body.split()) >= self.min_words:
-            sig = signature(body, self.permutations)
+            return Skip(doc.origin, SkipReason.DUPLICATE, f"same content as {first}", doc_id=doc.doc_id, duplicate_of=first)
+        if sig is not None:
             near = self._nearest(doc.doc_id, sig)
             if near is not None:
                 other, similarity = near
-                return (
-                    Skip(
-                        doc.origin,
-                        SkipReason.NEAR_DUPLICATE,
-                        f"{similarity:.0%} similar to {other}",
-                        doc_id=doc.doc_id,
-                        duplicate_of=other,
-                    ),
-                    None,
+                return Skip(
+                    doc.origin, SkipReason.NEAR_DUPLICATE, f"{similarity:.0%} similar to {other}",
+                    doc_id=doc.doc_id, duplicate_of=other,
                 )
         self._hashes[doc.content_hash] = doc.doc_id
         if sig is not None:
             self._insert(doc.doc_id, sig)
-        return None, sig
+        return None
 
     def forget(self, doc_id: str) -> None:
         """Drop a document's signature (it is being replaced by a new version)."""

@@ -267,6 +267,8 @@ class PatternBook:
         conditional: list[tuple[frozenset[str], tuple[frozenset[str], ...]]] = []
         for p in self.patterns:
             groups = tuple(g for g in (p.objects, p.particles, p.preps, p.subjects) if g is not None)
+            if p.action_only:
+                groups += (frozenset({"to"}),)  # "wants Pakistan to act", "decision to scrap"
             if groups:
                 conditional.append((p.lemmas, groups))
             else:

@@ -34,6 +34,7 @@ MAX_PARAGRAPH_CHARS = 20_000
 MAX_SENTENCE_CHARS = 1_500
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
 _PRONOUNS = frozenset("he she they it we his her their its them him i".split())
+_MONTHS = frozenset({"March", "May"})  # months that are also event words in lower case
 
 # Irregular forms of trigger verbs (the regular ones are generated).
 _IRREGULAR = {
@@ -169,7 +170,7 @@ class CandidateFilter:
         self._agents.add("A", list(nlp.tokenizer.pipe(sorted(t for t, case in terms if not case))))
 
     def has_trigger(self, doc: Doc) -> bool:
-        forms = {t.lower_ for t in doc}
+        forms = {t.lower_ for t in doc if t.text not in _MONTHS}
         if forms & self.strong:
             return True
         for form in forms & self.conditional.keys():
