@@ -41,13 +41,17 @@ def open_store(db: str | os.PathLike[str] = "dyad.duckdb", read_only: bool = Fal
     return Store(db, read_only=read_only)
 
 
-def _inputs(paths: Sequence[str | os.PathLike[str]], meta: str | os.PathLike[str] | None, settings: Settings):
-    rows = load_meta(meta) if meta else None
+def _inputs_order(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The inputs, sorted and without repeats: the same inputs in another order give the same
+    store."""
     if not paths:
         raise DyadError("no input paths given")
-    # Sorted, so the same inputs in another order give the same store.
-    ordered = sorted({os.fspath(p) for p in paths})
-    return read_inputs(ordered, rows, settings.max_document_bytes)
+    return sorted({os.fspath(p) for p in paths})
+
+
+def _inputs(paths: Sequence[str | os.PathLike[str]], meta: str | os.PathLike[str] | None, settings: Settings):  # type: ignore[no-untyped-def]
+    rows = load_meta(meta) if meta else None
+    return read_inputs(_inputs_order(paths), rows, settings.max_document_bytes)
 
 
 def run(

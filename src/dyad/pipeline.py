@@ -117,7 +117,7 @@ class Pipeline:
         an input whose raw hash is stored already is passed over (counted as unchanged)."""
         known = known or {}
         deduper = deduper or self.new_deduper()
-        batches = self._batches(raws, known)
+        batches = self.batches(raws, known)
         if self.settings.processes > 1:
             coded = self._parallel(batches)
         else:
@@ -143,7 +143,7 @@ class Pipeline:
             self.counts.events += sum(e.modality == "asserted" for e in result.events)
             yield result
 
-    def _batches(self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]) -> Iterator[list[RawDocument | Skip]]:
+    def batches(self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]) -> Iterator[list[RawDocument | Skip]]:
         batch: list[RawDocument | Skip] = []
         seen_ids: dict[str, str] = {}
         for raw in raws:

@@ -86,6 +86,9 @@ EVENT_TABLE_COLUMNS = [
     "source_code", "source_country", "source_sector", "source_name", "source_kind", "target_code",
     "target_country", "target_sector", "target_name", "target_kind", "modality",
 ]  # fmt: skip
+SENTENCE_COLUMNS = ["doc_id", "idx", "start_char", "end_char", "text", "coded"]
+DROP_COLUMNS = ["doc_id", "reason", "rule", "text"]
+SKIP_COLUMNS = ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id"]
 MENTION_COLUMNS = [
     "mention_id", "event_id", "doc_id", "start_char", "end_char", "sentence", "trigger", "source_text",
     "target_text", "date_text", "location_name", "location_country", "lat", "lon", "confidence", "run_id",
@@ -243,35 +246,61 @@ class Store:
         row-by-row parameters.
         """
         results = list(results)
-        skips = list(skips)
-        docs: list[tuple[Any, ...]] = []
-        sents: list[tuple[Any, ...]] = []
-        drops: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        mentions: list[tuple[Any, ...]] = []
-        for r in results:
-            d = r.document
-            asserted = [e for e in r.events if e.modality == Modality.ASSERTED]
-            docs.append((
-                d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date,
-                d.date_source, d.text, len(r.sentences), len(asserted), r.signature, run_id,
-            ))
-            sents += [(s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences]
-            drops += [(x.doc_id, x.reason.value, x.rule, x.text) for x in d.drops]
-            for e in r.events:
-                events.append(_event_row(e))
-                loc = e.location
-                mentions.append((
-                    e.mention_id, e.event_id, e.doc_id, e.start, e.end, e.sentence, e.trigger,
-                    e.source_text, e.target_text, e.date.text,
-                    loc.name if loc else None, loc.country if loc else None,
-                    loc.lat if loc else None, loc.lon if loc else None, e.confidence, run_id,
-                ))
-        skip_rows = [(s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips]
+        rows = table_rows(results, skips, run_id)
+        self._write_rows(rows, [r.document.doc_id for r in results], [r.document.origin for r in results])
+
+    def merge_partition(self, folder: str | os.PathLike[str], doc_ids: Sequence[str], skips: Iterable[Skip], run_id: str | None) -> None:
+        """Merge a partition written by ``write_partition`` (Parquet, one file a table), keeping
+        only the documents ``doc_ids`` (the others were duplicates) and adding ``skips``, in one
+        transaction. DuckDB reads the Parquet files itself; merging twice adds nothing."""
+        files = {t: (Path(folder) / f"{t}.parquet").as_posix().replace("'", "''") for t in TABLE_COLUMNS}
+        have = {t for t in TABLE_COLUMNS if (Path(folder) / f"{t}.parquet").exists()}
         con = self.con
-        doc_ids = [r.document.doc_id for r in results]
         try:
             con.execute("BEGIN TRANSACTION")
+            self._bulk("batch_ids", ["doc_id"], [(d,) for d in sorted(set(doc_ids))])
+            keep = "doc_id IN (SELECT doc_id FROM batch_ids)"
+            if "documents" in have and doc_ids:
+                con.execute(f"CREATE TEMP TABLE part_docs AS SELECT * FROM read_parquet('{files['documents']}') WHERE {keep}")
+                # New versions of stored documents: their old rows go first.
+                for table in ("mentions", "sentences", "drops", "documents"):
+                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM part_docs)")
+                con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM part_docs)")
+                con.execute(f"INSERT INTO documents SELECT {', '.join(DOC_COLUMNS)}, now() FROM part_docs")
+                con.execute("DROP TABLE part_docs")
+                for table, columns in (("sentences", SENTENCE_COLUMNS), ("drops", DROP_COLUMNS)):
+                    if table in have:
+                        con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM read_parquet('{files[table]}') WHERE {keep}")
+                if "mentions" in have:
+                    con.execute(
+                        f"INSERT INTO mentions SELECT {', '.join(MENTION_COLUMNS)} FROM read_parquet('{files['mentions']}') "
+                        f"WHERE {keep} ON CONFLICT DO NOTHING")
+                    con.execute(
+                        f"INSERT INTO events SELECT {', '.join(EVENT_TABLE_COLUMNS)} FROM read_parquet('{files['events']}') "
+                        f"WHERE event_id IN (SELECT event_id FROM read_parquet('{files['mentions']}') WHERE {keep}) "
+                        "ON CONFLICT DO NOTHING")
+            if "skips" in have:
+                con.execute(f"INSERT INTO skips SELECT {', '.join(SKIP_COLUMNS)}, now() FROM read_parquet('{files['skips']}') ON CONFLICT DO NOTHING")
+            skip_rows = table_rows([], skips, run_id)["skips"]
+            self._insert("skips", SKIP_COLUMNS, skip_rows, extra="now() AS skipped_at", conflict="ON CONFLICT DO NOTHING")
+            con.execute("COMMIT")
+        except duckdb.Error as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise StoreError(f"cannot merge {folder} into {self.path}: {e}") from e
+        finally:
+            try:
+                con.unregister("batch_ids")
+            except duckdb.Error:
+                pass
+
+    def _write_rows(self, rows: dict[str, list[tuple[Any, ...]]], doc_ids: list[str], origins: list[str]) -> None:
+        con = self.con
+        try:
+            con.execute("BEGIN TRANSACTION")
+            existing: list[str] = []
             if doc_ids:
                 self._bulk("batch_ids", ["doc_id"], [(d,) for d in doc_ids])
                 existing = [r[0] for r in con.execute(
@@ -280,19 +309,17 @@ class Store:
                     # New versions of stored documents: their old rows go first.
                     for table in ("mentions", "sentences", "drops", "documents"):
                         con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
-                self._bulk("batch_origins", ["origin"], [(r.document.origin,) for r in results])
+                self._bulk("batch_origins", ["origin"], [(o,) for o in origins])
                 con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM batch_origins)")
-            else:
-                existing = []
-            self._insert("documents", DOC_COLUMNS, docs, extra="now() AS added")
-            self._insert("sentences", ["doc_id", "idx", "start_char", "end_char", "text", "coded"], sents)
-            self._insert("drops", ["doc_id", "reason", "rule", "text"], drops)
-            self._insert("events", EVENT_TABLE_COLUMNS, events, conflict="ON CONFLICT DO NOTHING")
-            self._insert("mentions", MENTION_COLUMNS, mentions, conflict="ON CONFLICT DO NOTHING")
-            self._insert("skips", ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id"], skip_rows,
-                         extra="now() AS skipped_at", conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, "
-                         "reason = EXCLUDED.reason, detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, "
-                         "run_id = EXCLUDED.run_id, skipped_at = EXCLUDED.skipped_at")
+            self._insert("documents", DOC_COLUMNS, rows["documents"], extra="now() AS added")
+            self._insert("sentences", SENTENCE_COLUMNS, rows["sentences"])
+            self._insert("drops", DROP_COLUMNS, rows["drops"])
+            self._insert("events", EVENT_TABLE_COLUMNS, rows["events"], conflict="ON CONFLICT DO NOTHING")
+            self._insert("mentions", MENTION_COLUMNS, rows["mentions"], conflict="ON CONFLICT DO NOTHING")
+            self._insert("skips", SKIP_COLUMNS, rows["skips"], extra="now() AS skipped_at",
+                         conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, reason = EXCLUDED.reason, "
+                         "detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, run_id = EXCLUDED.run_id, "
+                         "skipped_at = EXCLUDED.skipped_at")
             if existing:
                 # Events no longer mentioned anywhere (a document changed) go too.
                 con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)")
@@ -410,6 +437,54 @@ class Store:
         ):
             out.setdefault(first, []).append(doc_id)
         return out
+
+
+def table_rows(results: Iterable[DocumentResult], skips: Iterable[Skip], run_id: str | None) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows a batch adds to each table (the documents' ``added`` and the skips'
+    ``skipped_at`` are set when written)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("documents", "sentences", "drops", "events", "mentions", "skips")}
+    for r in results:
+        d = r.document
+        asserted = sum(e.modality == Modality.ASSERTED for e in r.events)
+        rows["documents"].append((
+            d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date,
+            d.date_source, d.text, len(r.sentences), asserted, r.signature, run_id,
+        ))
+        rows["sentences"] += [(s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences]
+        rows["drops"] += [(x.doc_id, x.reason.value, x.rule, x.text) for x in d.drops]
+        for e in r.events:
+            rows["events"].append(_event_row(e))
+            loc = e.location
+            rows["mentions"].append((
+                e.mention_id, e.event_id, e.doc_id, e.start, e.end, e.sentence, e.trigger,
+                e.source_text, e.target_text, e.date.text,
+                loc.name if loc else None, loc.country if loc else None,
+                loc.lat if loc else None, loc.lon if loc else None, e.confidence, run_id,
+            ))
+    rows["skips"] = [(s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips]
+    return rows
+
+
+TABLE_COLUMNS = {
+    "documents": DOC_COLUMNS, "sentences": SENTENCE_COLUMNS, "drops": DROP_COLUMNS,
+    "events": EVENT_TABLE_COLUMNS, "mentions": MENTION_COLUMNS, "skips": SKIP_COLUMNS,
+}  # fmt: skip
+
+
+def write_partition(results: Iterable[DocumentResult], skips: Iterable[Skip], folder: str | os.PathLike[str], run_id: str | None = None) -> None:
+    """Write a batch's rows as Parquet, one file a table, for ``Store.merge_partition``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for table, rows in table_rows(results, skips, run_id).items():
+        if not rows:
+            continue  # no file: nothing of this table (and no column types to guess)
+        columns = TABLE_COLUMNS[table]
+        data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+        tmp = Path(folder) / f".{table}.parquet"
+        pq.write_table(pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}), tmp)
+        tmp.replace(Path(folder) / f"{table}.parquet")  # whole files only, even if killed
 
 
 def _event_row(e: Event) -> tuple[Any, ...]:

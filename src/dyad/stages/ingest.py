@@ -277,12 +277,37 @@ def _normalise_charset(enc: str) -> str:
     return "cp1252" if enc in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"} else enc
 
 
-def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Skip]:
+def read_jsonl_lines(path: str | Path, first: int, last: int, meta: dict[str, MetaRow] | None = None, max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skip]:
+    """Records ``first`` to ``last`` (1-based line numbers, inclusive) of a JSONL file: a
+    partition of a large file for a distributed run."""
+    meta = meta or {}
+    try:
+        for out in _read_jsonl(Path(path), max_bytes, first, last):
+            yield _with_meta(out, meta) if isinstance(out, RawDocument) else out
+    except OSError as e:
+        yield Skip(f"{path}#{first}", SkipReason.UNREADABLE, f"cannot read: {e.strerror or e}")
+
+
+def count_lines(path: str | Path) -> int:
+    opener = gzip.open if str(path).lower().endswith(".gz") else open
+    n = 0
+    try:
+        with opener(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                n += chunk.count(b"\n")
+    except (OSError, EOFError, zlib.error):
+        pass
+    return n + 1
+
+
+def _read_jsonl(path: Path, max_bytes: int, first: int = 1, last: int | None = None) -> Iterator[RawDocument | Skip]:
     stem = doc_id_for(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as f:
         n = 0
         while True:
+            if last is not None and n >= last:
+                return
             try:
                 line = f.readline(max_bytes + 1)
             except (OSError, EOFError, zlib.error) as e:
@@ -296,9 +321,10 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[RawDocument | Skip]:
                 # Skip the rest of an oversized line without holding it in memory.
                 while line and not line.endswith(b"\n"):
                     line = f.readline(1 << 20)
-                yield Skip(origin, SkipReason.TOO_LARGE, f"record over {max_bytes:,} bytes")
+                if n >= first:
+                    yield Skip(origin, SkipReason.TOO_LARGE, f"record over {max_bytes:,} bytes")
                 continue
-            if not line.strip():
+            if not line.strip() or n < first:
                 continue
             yield _jsonl_record(line, origin, default_id=f"{stem}-{n}")
 

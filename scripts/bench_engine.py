@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Speed-up of the Dask engine from one worker to two, on a generated corpus.
+
+    python scripts/bench_engine.py --docs 4000
+
+Runs `dyad run --engine dask` with 1 and then 2 workers (a local cluster each time, started
+and torn down inside the timing) on the same corpus into fresh stores, checks both stores hold
+the same mentions, and prints the wall times and the speed-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from gen_corpus import generate  # noqa: E402
+
+from dyad.engines.dask import run_dask  # noqa: E402
+from dyad.settings import Settings  # noqa: E402
+from dyad.store import Store  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=4000)
+    ap.add_argument("--work", type=Path, default=Path("build/bench"))
+    ap.add_argument("--config", help="a dyad.toml with settings to use")
+    a = ap.parse_args()
+    corpus = a.work / f"corpus-{a.docs}"
+    if not (corpus / "done").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        generate(a.docs, corpus)
+        (corpus / "done").write_text("ok")
+    settings = Settings.load(a.config, {"batch_size": 64})
+    times = {}
+    mentions = {}
+    for workers in (1, 2):
+        db = a.work / f"engine-{workers}.duckdb"
+        for p in (db, Path(str(db) + ".wal")):
+            p.unlink(missing_ok=True)
+        t = time.perf_counter()
+        summary = run_dask([corpus], db, settings=settings, workers=workers)
+        times[workers] = time.perf_counter() - t
+        with Store(db, read_only=True) as store:
+            mentions[workers] = {r[0] for r in store.query("SELECT mention_id FROM mentions")}
+        print(f"{workers} worker(s): {times[workers]:.1f} s, {summary.counts.documents} documents, "
+              f"{summary.counts.sentences / times[workers]:.0f} sentences/s")
+    same = mentions[1] == mentions[2]
+    print(f"same mentions from 1 and 2 workers: {same} ({len(mentions[1])})")
+    print(f"speed-up 1 -> 2 workers: {times[1] / times[2]:.2f}x")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
