@@ -32,8 +32,16 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 ROLES = frozenset(
-    "head_of_state head_of_government foreign_minister defence_minister military_chief "
-    "intelligence_chief envoy leader".split()
+    [
+        "head_of_state",
+        "head_of_government",
+        "foreign_minister",
+        "defence_minister",
+        "military_chief",
+        "intelligence_chief",
+        "envoy",
+        "leader",
+    ]
 )
 # Kinds of dictionary entries, most specific first: when two matches cover the same tokens,
 # the longer wins, then the earlier kind in this list.
@@ -45,12 +53,23 @@ COREF_CONFIDENCE = 0.85
 PRONOUN_WINDOW = 3
 # Words that make a mention not an actor: "Pakistan-based" is a place, not the state acting.
 _PLACE_SUFFIXES = frozenset(
-    "based born bound made focused administered held controlled occupied centric".split()
+    [
+        "based",
+        "born",
+        "bound",
+        "made",
+        "focused",
+        "administered",
+        "held",
+        "controlled",
+        "occupied",
+        "centric",
+    ]
 )
-_PRONOUNS_PERSON = frozenset("he him his she her hers himself herself".split())
-_PRONOUNS_THING = frozenset("it its itself".split())
-_PRONOUNS_PLURAL = frozenset("they them their theirs themselves".split())
-_FIRST_PERSON = frozenset("we us our ours i me my".split())
+_PRONOUNS_PERSON = frozenset(["he", "him", "his", "she", "her", "hers", "himself", "herself"])
+_PRONOUNS_THING = frozenset(["it", "its", "itself"])
+_PRONOUNS_PLURAL = frozenset(["they", "them", "their", "theirs", "themselves"])
+_FIRST_PERSON = frozenset(["we", "us", "our", "ours", "i", "me", "my"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +191,11 @@ def countries_entries(data: Any, path: str) -> Iterator[tuple[str, Entry]]:
         code = _code(raw["code"], f"entry {i}", path)
         name = str(raw["name"])
         state = (Role(code, code, None),)
-        for s in [name, *_strings(raw.get("names"), code, path), *_strings(raw.get("former"), code, path)]:
+        for s in [
+            name,
+            *_strings(raw.get("names"), code, path),
+            *_strings(raw.get("former"), code, path),
+        ]:
             yield s, Entry("country", name, state)
         for s in _strings(raw.get("adjectives"), code, path):
             yield s, Entry("adjective", name, state)
@@ -319,10 +342,18 @@ class ActorBook:
         where, data = read("actors/groups.yaml")
         add(named_entries(data, where, "group"))
         people = base.joinpath("actors/people")
+        listed: dict[str, str] = {}  # a person's name -> the file that lists it
         for f in sorted(people.iterdir(), key=lambda p: p.name):
             if f.name.endswith(".yaml"):
                 where = f"dyad/data/actors/people/{f.name}"
-                add(named_entries(_load_yaml(where, f.read_text("utf-8")), where, "person"))
+                entries = list(
+                    named_entries(_load_yaml(where, f.read_text("utf-8")), where, "person")
+                )
+                for s, _ in entries:
+                    if listed.setdefault(s, where) != where:
+                        # two entries for one name would silently disagree about their roles
+                        raise DataFileError(where, s, f"person already listed in {listed[s]}")
+                add(entries)
         where, data = read("actors/agents.yaml")
         for s, e in agent_entries(data, where):
             if s in agents and agents[s].sector != e.sector:
@@ -330,7 +361,11 @@ class ActorBook:
             agents.setdefault(s, e)
         places.update(_geonames_cities())
         where = "dyad/data/places.yaml"
-        places.update(place_entries(_load_yaml(where, shipped.joinpath("places.yaml").read_text("utf-8")), where))
+        places.update(
+            place_entries(
+                _load_yaml(where, shipped.joinpath("places.yaml").read_text("utf-8")), where
+            )
+        )
         for path in extra_files:
             if path.endswith((".yaml", ".yml")):
                 add(load_actor_file(path))
@@ -348,10 +383,11 @@ class ActorBook:
             names = PhraseMatcher(nlp.vocab, attr="ORTH")
             lower = PhraseMatcher(nlp.vocab, attr="LOWER")
             name_list = sorted(self.names)
-            for i, d in enumerate(nlp.tokenizer.pipe(name_list)):
+            tokenizer: Any = nlp.tokenizer
+            for i, d in enumerate(tokenizer.pipe(name_list)):
                 names.add(name_list[i], [d])
             folded_list = sorted(set(self.agents) | set(self.folded))
-            for i, d in enumerate(nlp.tokenizer.pipe(folded_list)):
+            for i, d in enumerate(tokenizer.pipe(folded_list)):
                 lower.add(folded_list[i], [d])
             self._matchers[key] = (names, lower)
         return self._matchers[key]
@@ -388,21 +424,37 @@ class ActorBook:
         out = []
         for e in self._people_by_role.get(key.lower(), []):
             for r in e.roles:
-                if (r.role == key or r.title == key.lower()) and r.covers(day):
-                    if country is None or r.country == country:
-                        out.append(e)
-                        break
+                if (
+                    (r.role == key or r.title == key.lower())
+                    and r.covers(day)
+                    and (country is None or r.country == country)
+                ):
+                    out.append(e)
+                    break
         return out
 
     def by_surname(self, surname: str, day: dt.date | None) -> Entry | None:
         """The one person of this surname holding a role on ``day`` ("Trump" in 2018), if
         exactly one does; a surname several office-holders share resolves to nobody."""
-        holders = [e for e in self._surnames.get(surname, []) if any(r.covers(day) for r in e.roles)]
+        holders = [
+            e for e in self._surnames.get(surname, []) if any(r.covers(day) for r in e.roles)
+        ]
         if not holders:
             return None
         # Two Bushes: "the Bush administration" is USA GOV either way.
         sides = {(r.code, r.sector) for e in holders for r in [e.at(day)] if r is not None}
         return holders[0] if len(holders) == 1 or len(sides) == 1 else None
+
+    def leader_country(self, surname: str) -> str | None:
+        """The one country whose head of state or government, at any time, had this surname:
+        "the Bush administration", "the Modi government" name that country's government."""
+        countries = {
+            r.country
+            for e in self._surnames.get(surname, [])
+            for r in e.roles
+            if r.role in {"head_of_state", "head_of_government"}
+        }
+        return countries.pop() if len(countries) == 1 else None
 
     def fuzzy_person(self, text: str, threshold: float) -> Entry | None:
         """A known person whose name is a close misspelling of ``text`` ("Iman Khan")."""
@@ -414,7 +466,9 @@ class ActorBook:
             self._person_names = sorted(
                 s for s, es in self.names.items() if any(e.kind == "person" for e in es)
             )
-        best = process.extractOne(text, self._person_names, scorer=fuzz.ratio, score_cutoff=threshold)
+        best = process.extractOne(
+            text, self._person_names, scorer=fuzz.ratio, score_cutoff=threshold
+        )
         if best is None:
             return None
         return next(e for e in self.names[best[0]] if e.kind == "person")
@@ -431,7 +485,9 @@ class ActorBook:
                 for s, es in self.names.items()
                 if len(s) >= 5 and any(e.kind in {"country", "adjective"} for e in es)
             )
-        best = process.extractOne(text, self._country_names, scorer=fuzz.ratio, score_cutoff=threshold)
+        best = process.extractOne(
+            text, self._country_names, scorer=fuzz.ratio, score_cutoff=threshold
+        )
         if best is None:
             return None
         return next(e for e in self.names[best[0]] if e.kind in {"country", "adjective"})
@@ -455,9 +511,18 @@ def resolve(entry: Entry, day: dt.date | None) -> Actor | None:
 def _is_place_modifier(doc: Doc, start: int, end: int) -> bool:
     """``Islamabad-based``, ``anti-Syria``, ``ethnic Albanians``: the name describes, it does
     not act."""
-    if end + 1 < len(doc) and doc[end].text == "-" and not doc[end].whitespace_ and doc[end + 1].lower_ in _PLACE_SUFFIXES:
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end].whitespace_
+        and doc[end + 1].lower_ in _PLACE_SUFFIXES
+    ):
         return True
-    if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in {"anti", "pro", "non"}:
+    if (
+        start >= 2
+        and doc[start - 1].text == "-"
+        and doc[start - 2].lower_ in {"anti", "pro", "non"}
+    ):
         return True
     return start >= 1 and doc[start - 1].lower_ in {"ethnic", "anti", "pro"}
 
@@ -471,7 +536,9 @@ def _resolve_overlaps(matches: list[Match]) -> list[Match]:
         span = set(range(m.start, m.end))
         if span & taken:
             # Another reading of the very same tokens is kept (e.g. two people of one name).
-            if any(o.start == m.start and o.end == m.end and o.entry.kind == m.entry.kind for o in out):
+            if any(
+                o.start == m.start and o.end == m.end and o.entry.kind == m.entry.kind for o in out
+            ):
                 out.append(m)
             continue
         taken |= span
@@ -492,7 +559,11 @@ def _geonames_cities() -> dict[str, Location]:
         # left out: they make surnames into towns.)
         names = {city["name"], _ascii(city["name"])}
         for name in names:
-            if name and name[0].isupper() and (name not in best or best[name][0] < city["population"]):
+            if (
+                name
+                and name[0].isupper()
+                and (name not in best or best[name][0] < city["population"])
+            ):
                 best[name] = (city["population"], loc)
     return {k: v[1] for k, v in best.items()}
 
@@ -578,7 +649,15 @@ class Discourse:
                 filter(None, (r.title for r in m.entry.roles if r.covers(self.day)))
             ) | frozenset(filter(None, (r.role for r in m.entry.roles if r.covers(self.day))))
             self.remember(
-                Known(actor, doc[m.start : m.end].text, sentence, kind, m.entry.surname, titles, actor.sector)
+                Known(
+                    actor,
+                    doc[m.start : m.end].text,
+                    sentence,
+                    kind,
+                    m.entry.surname,
+                    titles,
+                    actor.sector,
+                )
             )
 
     def surname(self, text: str) -> Known | None:
@@ -587,7 +666,9 @@ class Discourse:
                 return k
         return None
 
-    def last(self, kinds: set[str], before: int | None = None, window: int = PRONOUN_WINDOW) -> Known | None:
+    def last(
+        self, kinds: set[str], before: int | None = None, window: int = PRONOUN_WINDOW
+    ) -> Known | None:
         for k in reversed(self.known):
             if before is not None and k.sentence > before:
                 continue
@@ -599,14 +680,22 @@ class Discourse:
 
     def by_title(self, key: str, country: str | None) -> Known | None:
         for k in reversed(self.known):
-            if k.kind == "person" and key in k.titles and k.actor is not None:
-                if country is None or k.actor.country == country:
-                    return k
+            if (
+                k.kind == "person"
+                and key in k.titles
+                and k.actor is not None
+                and (country is None or k.actor.country == country)
+            ):
+                return k
         return None
 
     def by_sector(self, sector: str) -> Known | None:
         for k in reversed(self.known):
-            if k.actor is not None and k.actor.sector == sector and k.kind in {"group", "state", "agent"}:
+            if (
+                k.actor is not None
+                and k.actor.sector == sector
+                and k.kind in {"group", "state", "agent"}
+            ):
                 return k
         return None
 
@@ -620,12 +709,47 @@ class Discourse:
 
 
 _QUANTIFIERS = frozenset(
-    """thousand thousands hundred hundreds dozen dozens score scores million millions group groups
-    member members number lot lots crowd crowds some many most all few several part majority
-    minority handful batch contingent patch team band""".split()
+    [
+        "thousand",
+        "thousands",
+        "hundred",
+        "hundreds",
+        "dozen",
+        "dozens",
+        "score",
+        "scores",
+        "million",
+        "millions",
+        "group",
+        "groups",
+        "member",
+        "members",
+        "number",
+        "lot",
+        "lots",
+        "crowd",
+        "crowds",
+        "some",
+        "many",
+        "most",
+        "all",
+        "few",
+        "several",
+        "part",
+        "majority",
+        "minority",
+        "handful",
+        "batch",
+        "contingent",
+        "patch",
+        "team",
+        "band",
+    ]
 )
 _NP_SKIP_DEPS = frozenset({"relcl", "conj", "cc", "punct", "acl", "advcl", "prep", "det", "case"})
-_NP_OWNER_PREPS = frozenset({"of", "from", "in", "for", "at", "inside", "within", "throughout", "across"})
+_NP_OWNER_PREPS = frozenset(
+    {"of", "from", "in", "for", "at", "inside", "within", "throughout", "across"}
+)
 
 
 def np_tokens(head: Token) -> list[Token]:
@@ -667,7 +791,12 @@ def noun_phrase_actor(
             # "Bosnian Serbs", "Iraqi Kurds", "the Albanians of southern Serbia": people of one
             # nation living in another
             places_of = [c for c in head.children if c.dep_ in {"amod", "compound"}]
-            places_of += [p for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "in"} for p in c.subtree]
+            places_of += [
+                p
+                for c in head.children
+                if c.dep_ == "prep" and c.lower_ in {"of", "in"}
+                for p in c.subtree
+            ]
             for c in places_of:
                 cm = sent.by_token.get(c.i)
                 if cm is not None and cm.entry.kind in {"adjective", "country"}:
@@ -691,13 +820,23 @@ def noun_phrase_actor(
             if actor is not None:
                 named.append((mm, actor))
     for t in tokens:
-        if t.i in sent.by_token or t.pos_ != "PROPN" or t.ent_type_ not in {"PERSON", "ORG", "NORP", ""}:
+        if (
+            t.i in sent.by_token
+            or t.pos_ != "PROPN"
+            or t.ent_type_ not in {"PERSON", "ORG", "NORP", ""}
+        ):
             continue
         known = _surname_actor(t, discourse)
         if known is not None:
             named.append((Match(t.i, t.i + 1, Entry("person", known.name or t.text)), known))
     owner_pronoun = next(
-        (t for t in tokens if t.dep_ == "poss" and t.head == head and t.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL),
+        (
+            t
+            for t in tokens
+            if t.dep_ == "poss"
+            and t.head == head
+            and t.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL
+        ),
         None,
     )
     agent = m.entry if m is not None and m.entry.kind == "agent" else None
@@ -705,15 +844,32 @@ def noun_phrase_actor(
         # "US government delegation": the head is an agent; "Pakistan army chief": compound
         for t in tokens:
             mm = sent.by_token.get(t.i)
-            if mm is not None and mm.entry.kind == "agent" and t.head == head and t.dep_ == "compound":
+            if (
+                mm is not None
+                and mm.entry.kind == "agent"
+                and t.head == head
+                and t.dep_ == "compound"
+            ):
                 agent = mm.entry
     people = [a for mm, a in named if mm.entry.kind in {"person", "group"}]
     places = [a for mm, a in named if mm.entry.kind not in {"person", "group"}]
 
     # A person named in apposition or as a compound of the head ("spokesperson Muhammad Faisal")
+    # but "the Bush administration", "the Assad regime" are the state's government.
     for mm, a in named:
-        if mm.entry.kind == "person" and any(doc[i].head == head for i in range(mm.start, mm.end)):
+        if (
+            mm.entry.kind == "person"
+            and head.lemma_.lower() not in _REGIME_NOUNS
+            and any(doc[i].head == head for i in range(mm.start, mm.end))
+        ):
             return mention(a, "dictionary")
+
+    if agent is not None and head.ent_type_ == "PERSON" and head.i not in sent.by_token:
+        # "Prime Minister Iman Khan": a misspelt name under a title is still that person
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        found = _fuzzy_person(ent.text, discourse, index) if ent is not None else None
+        if found is not None:
+            return mention(*found)
 
     if agent is not None:
         country = None
@@ -728,10 +884,22 @@ def noun_phrase_actor(
                 people = [owner.actor]
                 country = owner.actor.country
                 how = "coreference"  # "its troops": whose, by coreference
+        if country is None and agent.sector == "GOV":
+            # "the Bush administration" after Bush left office
+            country = next(
+                (
+                    c
+                    for t in head.children
+                    if t.dep_ == "compound" and t.pos_ == "PROPN"
+                    for c in [discourse.book.leader_country(t.text)]
+                    if c is not None
+                ),
+                None,
+            )
         if country is None and head.ent_type_ == "PERSON":
-            known = discourse.surname(head.text)
-            if known and known.actor:
-                return mention(known.actor, "coreference", COREF_CONFIDENCE)
+            prior = discourse.surname(head.text)
+            if prior and prior.actor:
+                return mention(prior.actor, "coreference", COREF_CONFIDENCE)
         if country is None and people and people[0].code:
             country_code: str | None = people[0].code  # "U.N. helicopters", "al-Qaeda fighters"
         else:
@@ -739,18 +907,29 @@ def noun_phrase_actor(
         if country_code is None:
             return _definite_agent(head, agent, tokens, discourse, mention)
         sector = agent.sector
-        if sector == "GOV" and people and people[0].sector and people[0].sector != "GOV":
-            sector = people[0].sector  # "the Taliban leadership" stays REB
+        if (
+            sector == "GOV"
+            and people
+            and people[0].kind != "person"
+            and people[0].sector
+            and people[0].sector != "GOV"
+        ):
+            # "the Taliban leadership" stays REB; "the Bush administration" is GOV after Bush
+            sector = people[0].sector
         code = country_code if people == [] or people[0].code == country_code else people[0].code
-        return mention(Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), how)
+        return mention(
+            Actor(code, country, sector, name=_agent_name(agent, country), kind="agent"), how
+        )
 
     # 3. Persons and places the dictionaries do not know; a surname the story used before
     # first, whatever the tagger thought it was ("Pompeo and Dunford" tagged as places).
     if head.pos_ == "PROPN" and not named:
-        known = discourse.surname(head.text)
-        if known is not None:
-            return mention(known.actor, "coreference", COREF_CONFIDENCE) if known.actor else None
-    if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.ent_type_ in {"", "ORG"} and not named):
+        prior = discourse.surname(head.text)
+        if prior is not None:
+            return mention(prior.actor, "coreference", COREF_CONFIDENCE) if prior.actor else None
+    if head.ent_type_ == "PERSON" or (
+        head.pos_ == "PROPN" and head.ent_type_ in {"", "ORG"} and not named
+    ):
         found = _unknown_person(head, tokens, sent, discourse, index)
         if found is not None:
             return mention(*found)
@@ -758,7 +937,9 @@ def noun_phrase_actor(
         ent_text = _entity_text(head)
         loc = discourse.book.place(ent_text)
         if loc is not None and loc.country:
-            return mention(Actor(loc.country, loc.country, None, name=loc.name, kind="country"), "place", 0.9)
+            return mention(
+                Actor(loc.country, loc.country, None, name=loc.name, kind="country"), "place", 0.9
+            )
         e = discourse.book.fuzzy_country(ent_text, discourse.fuzzy_threshold)
         if e is not None:
             actor = resolve(e, day)
@@ -768,7 +949,11 @@ def noun_phrase_actor(
     # "the town of Gorazde"): only a modifier, a possessor or an "of/in/from" phrase counts.
     for mm, a in named:
         t = doc[mm.start]
-        while t.head != head and t.head != t and t.dep_ in {"compound", "pobj", "prep", "conj", "amod", "nmod"}:
+        while (
+            t.head != head
+            and t.head != t
+            and t.dep_ in {"compound", "pobj", "prep", "conj", "amod", "nmod"}
+        ):
             t = t.head
         if t.head == head and t.dep_ in {"amod", "compound", "nmod", "poss", "prep"}:
             return mention(a, "modifier", 0.8)
@@ -779,6 +964,9 @@ def noun_phrase_actor(
             if actor is not None:
                 return mention(actor, "fuzzy", FUZZY_CONFIDENCE)
     return None
+
+
+_REGIME_NOUNS = frozenset({"administration", "government", "regime", "cabinet"})
 
 
 def _surname_actor(token: Token, discourse: Discourse) -> Actor | None:
@@ -796,7 +984,13 @@ def counted(head: Token, sent: SentenceActors) -> Token:
     for _ in range(3):
         if head.lemma_.lower() not in _QUANTIFIERS or head.i in sent.by_token:
             return head
-        of = [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
+        of = [
+            p
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
         if not of:
             return head
         head = of[0]
@@ -815,7 +1009,9 @@ def _entity_text(token: Token) -> str:
     return token.text
 
 
-def _definite_agent(head: Token, agent: Entry, tokens: list[Token], discourse: Discourse, mention: Any) -> ActorMention | None:
+def _definite_agent(
+    head: Token, agent: Entry, tokens: list[Token], discourse: Discourse, mention: Any
+) -> ActorMention | None:
     """An agent with no country in its phrase: "the prime minister", "the insurgents"."""
     if agent.role is not None:
         k = discourse.by_title(agent.role, None) or discourse.by_title(agent.name, None)
@@ -832,7 +1028,11 @@ def _definite_agent(head: Token, agent: Entry, tokens: list[Token], discourse: D
         # "the government", "the military": the state the story is about
         main = discourse.main_country()
         if main is not None:
-            return mention(Actor(main, main, agent.sector, name=_agent_name(agent, main), kind="agent"), "coreference", 0.7)
+            return mention(
+                Actor(main, main, agent.sector, name=_agent_name(agent, main), kind="agent"),
+                "coreference",
+                0.7,
+            )
     if definite and agent.sector == "REB":
         # "the insurgents": the armed group the story last named
         k = discourse.by_sector(agent.sector)
@@ -846,7 +1046,9 @@ def _kind(entry: Entry) -> str:
     return {"person": "person", "group": "group", "agent": "agent"}.get(entry.kind, "state")
 
 
-def _clause_subject(token: Token, sent: SentenceActors, day: dt.date | None, kinds: set[str]) -> Actor | None:
+def _clause_subject(
+    token: Token, sent: SentenceActors, day: dt.date | None, kinds: set[str]
+) -> Actor | None:
     """The subject of the clause a pronoun sits in, when it can be its antecedent: in
     "Pakistan has refused … and has urged its citizens", "its" is Pakistan's."""
     verb = token.head
@@ -865,9 +1067,17 @@ def _clause_subject(token: Token, sent: SentenceActors, day: dt.date | None, kin
     return None
 
 
-def _pronoun(head: Token, sent: SentenceActors, discourse: Discourse, index: int) -> ActorMention | None:
+def _pronoun(
+    head: Token, sent: SentenceActors, discourse: Discourse, index: int
+) -> ActorMention | None:
     low = head.lower_
-    kinds = {"person"} if low in _PRONOUNS_PERSON else {"state", "group"} if low in _PRONOUNS_THING else {"group", "state", "agent"}
+    kinds = (
+        {"person"}
+        if low in _PRONOUNS_PERSON
+        else {"state", "group"}
+        if low in _PRONOUNS_THING
+        else {"group", "state", "agent"}
+    )
     bound = _clause_subject(head, sent, discourse.day, kinds)
     if bound is not None:
         return ActorMention(head.i, head.i + 1, head.text, bound, COREF_CONFIDENCE, "coreference")
@@ -889,6 +1099,17 @@ def _pronoun(head: Token, sent: SentenceActors, discourse: Discourse, index: int
     return ActorMention(head.i, head.i + 1, head.text, best, COREF_CONFIDENCE, "coreference")
 
 
+def _fuzzy_person(text: str, discourse: Discourse, index: int) -> tuple[Actor, str, float] | None:
+    """A close misspelling of a known person's full name ("Iman Khan"), remembered so later
+    mentions of the surname resolve to them too."""
+    entry = discourse.book.fuzzy_person(text, discourse.fuzzy_threshold)
+    actor = resolve(entry, discourse.day) if entry is not None else None
+    if actor is None:
+        return None
+    discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
+    return actor, "fuzzy", FUZZY_CONFIDENCE
+
+
 def _unknown_person(
     head: Token, tokens: list[Token], sent: SentenceActors, discourse: Discourse, index: int
 ) -> tuple[Actor, str, float] | None:
@@ -897,7 +1118,7 @@ def _unknown_person(
     doc = sent.doc
     ent = next((e for e in doc.ents if e.start <= head.i < e.end and e.label_ == "PERSON"), None)
     text = ent.text if ent is not None else head.text
-    if ent is not None and len(ent) == 1 or " " not in text:
+    if (ent is not None and len(ent) == 1) or " " not in text:
         known = discourse.surname(text)
         if known is not None:
             return (known.actor, "coreference", COREF_CONFIDENCE) if known.actor else None
@@ -906,12 +1127,9 @@ def _unknown_person(
             actor = resolve(unique, discourse.day)
             if actor is not None:
                 return actor, "surname", COREF_CONFIDENCE
-    entry = discourse.book.fuzzy_person(text, discourse.fuzzy_threshold)
-    if entry is not None:
-        actor = resolve(entry, discourse.day)
-        if actor is not None:
-            discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
-            return actor, "fuzzy", FUZZY_CONFIDENCE
+    found = _fuzzy_person(text, discourse, index)
+    if found is not None:
+        return found
     if ent is None:
         return None
     # Who they are from the phrase: "Pakistan's former ambassador Husain Haqqani", "Kenzo
@@ -931,7 +1149,11 @@ def _unknown_person(
             a = resolve(mm.entry, discourse.day)
             if a is not None and a.code in NON_STATE_CODES:
                 code, country, sector = a.code, a.country, sector or a.sector
-    actor = Actor(code, country, sector, name=text, kind="person") if code and sector and sector not in {"ELI", "MED", "EDU"} else None
+    actor = (
+        Actor(code, country, sector, name=text, kind="person")
+        if code and sector and sector not in {"ELI", "MED", "EDU"}
+        else None
+    )
     discourse.remember(Known(actor, text, index, "person", text.split()[-1]))
     return (actor, "title", 0.8) if actor else None
 
