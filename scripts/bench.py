@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import generate
 
-from dyad.api import run  # noqa: E402
-from dyad.pipeline import Pipeline  # noqa: E402
-from dyad.settings import Settings  # noqa: E402
+from dyad.api import run
+from dyad.pipeline import Pipeline
+from dyad.settings import Settings
 
 
 class TreeRSS:
@@ -102,7 +102,9 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("build/bench"))
     ap.add_argument("--processes", type=int, default=0, help="0: one per core")
     ap.add_argument("--sample", type=int, default=4000, help="sentences for the baseline and floor")
-    ap.add_argument("--no-filter", action="store_true", help="parse every sentence (to measure the filter)")
+    ap.add_argument(
+        "--no-filter", action="store_true", help="parse every sentence (to measure the filter)"
+    )
     ap.add_argument("--config", help="a dyad.toml with settings to use")
     a = ap.parse_args()
 
@@ -117,7 +119,9 @@ def main() -> int:
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
 
-    settings = Settings.load(a.config, {"n_process": a.processes, "candidate_filter": not a.no_filter, "batch_size": 256})
+    settings = Settings.load(
+        a.config, {"n_process": a.processes, "candidate_filter": not a.no_filter, "batch_size": 256}
+    )
     pipe = Pipeline(settings)
     t = time.perf_counter()
     with TreeRSS() as memory:
@@ -150,12 +154,22 @@ def main() -> int:
     for text in sample:
         nlp.make_doc(text)
     floor = len(sample) / (time.perf_counter() - t)
-    result |= {"baseline_sentences_per_s": round(baseline, 1), "floor_sentences_per_s": round(floor, 1),
-               "sample": len(sample)}
+    result |= {
+        "baseline_sentences_per_s": round(baseline, 1),
+        "floor_sentences_per_s": round(floor, 1),
+        "sample": len(sample),
+    }
 
     print(json.dumps(result, indent=2))
-    for k in ("documents_per_s", "sentences_per_s", "events_per_s", "peak_rss_mb", "parsed_share",
-              "baseline_sentences_per_s", "floor_sentences_per_s"):
+    for k in (
+        "documents_per_s",
+        "sentences_per_s",
+        "events_per_s",
+        "peak_rss_mb",
+        "parsed_share",
+        "baseline_sentences_per_s",
+        "floor_sentences_per_s",
+    ):
         print(f"{k:>26}  {result[k]}")
     sps = result["sentences_per_s"]
     print(f"sentences/s {sps:.0f}  baseline {baseline:.0f}  ratio {sps / baseline:.1f}")

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gen_corpus import generate  # noqa: E402
+from gen_corpus import generate
 
-from dyad.engines.dask import run_dask  # noqa: E402
-from dyad.settings import Settings  # noqa: E402
-from dyad.store import Store  # noqa: E402
+from dyad.engines.dask import run_dask
+from dyad.settings import Settings
+from dyad.store import Store
 
 
 def main() -> int:
@@ -48,8 +48,10 @@ def main() -> int:
         times[workers] = time.perf_counter() - t
         with Store(db, read_only=True) as store:
             mentions[workers] = {r[0] for r in store.query("SELECT mention_id FROM mentions")}
-        print(f"{workers} worker(s): {times[workers]:.1f} s, {summary.counts.documents} documents, "
-              f"{summary.counts.sentences / times[workers]:.0f} sentences/s")
+        print(
+            f"{workers} worker(s): {times[workers]:.1f} s, {summary.counts.documents} documents, "
+            f"{summary.counts.sentences / times[workers]:.0f} sentences/s"
+        )
     same = mentions[1] == mentions[2]
     print(f"same mentions from 1 and 2 workers: {same} ({len(mentions[1])})")
     print(f"speed-up 1 -> 2 workers: {times[1] / times[2]:.2f}x")

@@ -34,7 +34,15 @@ PEOPLE = [
     "Ashraf Ghani", "Narendra Modi", "Xi Jinping", "Zalmay Khalilzad", "Hassan Rouhani",
     "Vladimir Putin", "Recep Tayyip Erdogan", "Joe Biden", "Antony Blinken", "Abdul Ghani Baradar",
 ]  # fmt: skip
-AGENTS = ["officials", "the foreign ministry", "the army", "police", "lawmakers", "diplomats", "the government"]
+AGENTS = [
+    "officials",
+    "the foreign ministry",
+    "the army",
+    "police",
+    "lawmakers",
+    "diplomats",
+    "the government",
+]
 GROUPS = ["the Taliban", "the IMF", "NATO", "the United Nations", "the FATF", "the World Bank"]
 WHEN = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "on Sunday", "last week",
         "earlier this month", "at the beginning of the year", "in March", "on Saturday", "yesterday", ""]  # fmt: skip
@@ -140,13 +148,18 @@ F_TAILS = [
 def _filler(rng: random.Random) -> str:
     if rng.random() < 0.3:
         return rng.choice(FILLER).format(n=rng.randint(2, 900))
-    pred = rng.choice(F_PREDICATES).format(n=rng.randint(2, 900), o=rng.choice(["second", "third", "fourth"]))
+    pred = rng.choice(F_PREDICATES).format(
+        n=rng.randint(2, 900), o=rng.choice(["second", "third", "fourth"])
+    )
     return f"{rng.choice(F_SUBJECTS)} {pred}{rng.choice(F_TAILS)}."
 
 
 def article(rng: random.Random, i: int, date: dt.date) -> dict[str, str]:
     n_sent = rng.randint(10, 40)
-    sentences = [_fill(rng, rng.choice(EVENTS)) if rng.random() < 0.18 else _filler(rng) for _ in range(n_sent)]
+    sentences = [
+        _fill(rng, rng.choice(EVENTS)) if rng.random() < 0.18 else _filler(rng)
+        for _ in range(n_sent)
+    ]
     paragraphs = []
     j = 0
     while j < len(sentences):
@@ -155,10 +168,17 @@ def article(rng: random.Random, i: int, date: dt.date) -> dict[str, str]:
         j += k
     if rng.random() < 0.2:  # a pull quote, repeated
         paragraphs.insert(rng.randrange(len(paragraphs) + 1), sentences[0])
-    lines = [rng.choice(BOILERPLATE[:2]), _headline(rng), f"{rng.choice(STATES)[2].upper()}, {date:%B %d, %Y}"]
+    lines = [
+        rng.choice(BOILERPLATE[:2]),
+        _headline(rng),
+        f"{rng.choice(STATES)[2].upper()}, {date:%B %d, %Y}",
+    ]
     lines += paragraphs
     for _ in range(rng.randint(1, 4)):
-        lines.insert(rng.randrange(3, len(lines) + 1), rng.choice(BOILERPLATE).format(h=_headline(rng), n=rng.randint(1000, 9999)))
+        lines.insert(
+            rng.randrange(3, len(lines) + 1),
+            rng.choice(BOILERPLATE).format(h=_headline(rng), n=rng.randint(1000, 9999)),
+        )
     lines += BOILERPLATE[7:10]
     return {
         "id": f"bench-{i:07d}",
@@ -182,7 +202,7 @@ def generate(docs: int, out: Path, seed: int = 7, shard: int = 1000) -> list[Pat
                 f.close()
             path = out / f"shard-{i // shard:05d}.jsonl"
             written.append(path)
-            f = open(path, "w", encoding="utf-8")
+            f = open(path, "w", encoding="utf-8")  # noqa: SIM115 - one shard after another
         date = start + dt.timedelta(days=rng.randrange(1400))
         roll = rng.random()
         if recent and roll < 0.02:  # an exact copy under another id
@@ -190,10 +210,14 @@ def generate(docs: int, out: Path, seed: int = 7, shard: int = 1000) -> list[Pat
         elif recent and roll < 0.04:  # a syndicated near-copy
             base = rng.choice(recent)
             text = base["text"].replace("officials", "authorities", 1).replace("said", "stated", 1)
-            rec = {**base, "id": f"bench-{i:07d}", "text": "Syndicated from Example Wire\n\n" + text}
+            rec = {
+                **base,
+                "id": f"bench-{i:07d}",
+                "text": "Syndicated from Example Wire\n\n" + text,
+            }
         else:
             rec = article(rng, i, date)
-            recent = (recent + [rec])[-50:]
+            recent = [*recent, rec][-50:]
         assert f is not None
         f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     if f:

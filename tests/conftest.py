@@ -30,7 +30,9 @@ def coder(pipeline: Pipeline):
     from dyad.stages.actors import Discourse
     from dyad.stages.events import SentenceContext
 
-    def code(text: str, date: dt.date | None = dt.date(2019, 6, 1), *, all_modalities: bool = False):
+    def code(
+        text: str, date: dt.date | None = dt.date(2019, 6, 1), *, all_modalities: bool = False
+    ):
         doc = pipeline.nlp.nlp(text)
         discourse = Discourse(pipeline.actors, date, pipeline.settings.fuzzy_name_threshold)
         events, _ = pipeline.coder.code(doc, SentenceContext("t", 0, 0, text, date), discourse)

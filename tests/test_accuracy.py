@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PLOVER_DEV, SEEDS
 
+from conftest import PLOVER_DEV, SEEDS
 from dyad.api import extract
 from dyad.evaluate import evaluate
 

@@ -48,21 +48,54 @@ def test_evaluate_agrees_with_the_shared_scorers(tmp_path: Path) -> None:
 
     events = tmp_path / "e.jsonl"
     records = [
-        {"doc_id": "003_19829c5e519ee1c3", "date": "2018-09-02", "plover": "SANCTION",
-         "source": {"code": "USA"}, "target": {"code": "PAK"}, "sentence": "canceled a $300 million aid package"},
-        {"doc_id": "003_19829c5e519ee1c3", "date": "2018-09-05", "plover": "REJECT",
-         "source": {"code": "PAK"}, "target": {"code": "USA"},
-         "sentence": "If Islamabad refuses to cooperate with Washington, it will not be able to get the loan"},
-        {"doc_id": "000_5911660b90f6781b", "date": "2018-09-05", "plover": "ASSAULT",
-         "source": {"code": "USA"}, "target": {"code": "AFG"}, "sentence": "x"},
-        {"doc_id": "PLOVER-GSR01-AGREE-0003", "plover": "AGREE", "source": {"code": "USA"}, "target": {"code": "JOR"}},
-        {"doc_id": "PLOVER-GSR01-AGREE-0003", "plover": "AGREE", "source": {"code": "USA"}, "target": {"code": "GBR"}},
+        {
+            "doc_id": "003_19829c5e519ee1c3",
+            "date": "2018-09-02",
+            "plover": "SANCTION",
+            "source": {"code": "USA"},
+            "target": {"code": "PAK"},
+            "sentence": "canceled a $300 million aid package",
+        },
+        {
+            "doc_id": "003_19829c5e519ee1c3",
+            "date": "2018-09-05",
+            "plover": "REJECT",
+            "source": {"code": "PAK"},
+            "target": {"code": "USA"},
+            "sentence": "If Islamabad refuses to cooperate with Washington, it will not be able to get the loan",
+        },
+        {
+            "doc_id": "000_5911660b90f6781b",
+            "date": "2018-09-05",
+            "plover": "ASSAULT",
+            "source": {"code": "USA"},
+            "target": {"code": "AFG"},
+            "sentence": "x",
+        },
+        {
+            "doc_id": "PLOVER-GSR01-AGREE-0003",
+            "plover": "AGREE",
+            "source": {"code": "USA"},
+            "target": {"code": "JOR"},
+        },
+        {
+            "doc_id": "PLOVER-GSR01-AGREE-0003",
+            "plover": "AGREE",
+            "source": {"code": "USA"},
+            "target": {"code": "GBR"},
+        },
     ]
     events.write_text("\n".join(json.dumps(r) for r in records))
     for gold, script in ((SEEDS / "gold.jsonl", "score.py"), (PLOVER_DEV, "score_sentences.py")):
-        theirs = subprocess.run([sys.executable, str(SHARED / "eval" / script), str(events), str(gold)],
-                                capture_output=True, text=True, check=True).stdout.splitlines()[0]
-        ours = json.loads(CliRunner().invoke(main, ["evaluate", str(events), str(gold), "--json"]).output)
+        theirs = subprocess.run(
+            [sys.executable, str(SHARED / "eval" / script), str(events), str(gold)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[0]
+        ours = json.loads(
+            CliRunner().invoke(main, ["evaluate", str(events), str(gold), "--json"]).output
+        )
         for k, v in json.loads(theirs).items():
             if k in ours:
                 assert ours[k] == pytest.approx(v), (script, k)

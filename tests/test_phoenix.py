@@ -63,7 +63,12 @@ def test_to_yaml_round_trip(tmp_path: Path) -> None:
     data = yaml.safe_load(out.read_text())
     khan = next(d for d in data if d["name"] == "Imran Khan")
     assert khan["aliases"] == ["Imran Ahmed Khan Niazi"]
-    assert khan["roles"][0] == {"code": "PAK", "sector": "GOV", "from": "2018-08-18", "until": "2022-04-10"}
+    assert khan["roles"][0] == {
+        "code": "PAK",
+        "sector": "GOV",
+        "from": "2018-08-18",
+        "until": "2022-04-10",
+    }
     loaded = {s: e for s, e in load_actor_file(str(out))}
     assert loaded["Imran Khan"].kind == "person" and loaded["Pakistan"].kind == "group"
 

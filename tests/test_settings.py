@@ -13,8 +13,16 @@ def test_defaults_file_and_overrides(tmp_path) -> None:
     assert (s.batch_size, s.near_duplicate_threshold, s.n_process) == (16, 0.9, 1)
 
 
-@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"nope": 1}, {"candidate_filter": "yes"},
-                                 {"near_duplicate_threshold": 2}, {"actor_files": ["/no/such.yaml"]}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"batch_size": 0},
+        {"nope": 1},
+        {"candidate_filter": "yes"},
+        {"near_duplicate_threshold": 2},
+        {"actor_files": ["/no/such.yaml"]},
+    ],
+)
 def test_bad_settings_are_refused(bad: dict) -> None:
     with pytest.raises(SettingsError):
         Settings.load(None, bad)

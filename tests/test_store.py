@@ -27,31 +27,66 @@ from dyad.types import (
 USA, PAK = Actor("USA", "USA", "GOV", "United States"), Actor("PAK", "PAK", "GOV", "Pakistan")
 
 
-def event(doc_id: str, n: int, src: Actor = USA, tgt: Actor = PAK, plover: str = "SANCTION",
-          day: dt.date = dt.date(2018, 9, 2), modality: Modality = Modality.ASSERTED) -> Event:
+def event(
+    doc_id: str,
+    n: int,
+    src: Actor = USA,
+    tgt: Actor = PAK,
+    plover: str = "SANCTION",
+    day: dt.date = dt.date(2018, 9, 2),
+    modality: Modality = Modality.ASSERTED,
+) -> Event:
     return Event(
-        event_id=f"e-{src.code}-{tgt.code}-{plover}-{day}-{modality.value}", mention_id=f"{doc_id}-{n}",
-        doc_id=doc_id, date=EventDate(day, DatePrecision.DAY, "Sunday"), plover=plover, mode=None,
-        cameo="162", goldstein=-5.6, quad_class=QuadClass.MATERIAL_CONFLICT, source=src, target=tgt,
-        source_text="the Pentagon", target_text="Pakistan", location=None,
-        sentence="The Pentagon cancelled $300 million in aid to Pakistan.", start=0, end=56,
-        trigger="cancelled aid", modality=modality,
+        event_id=f"e-{src.code}-{tgt.code}-{plover}-{day}-{modality.value}",
+        mention_id=f"{doc_id}-{n}",
+        doc_id=doc_id,
+        date=EventDate(day, DatePrecision.DAY, "Sunday"),
+        plover=plover,
+        mode=None,
+        cameo="162",
+        goldstein=-5.6,
+        quad_class=QuadClass.MATERIAL_CONFLICT,
+        source=src,
+        target=tgt,
+        source_text="the Pentagon",
+        target_text="Pakistan",
+        location=None,
+        sentence="The Pentagon cancelled $300 million in aid to Pakistan.",
+        start=0,
+        end=56,
+        trigger="cancelled aid",
+        modality=modality,
     )
 
 
 def result(doc_id: str, events: list[Event], content: str = "x") -> DocumentResult:
     text = "The Pentagon cancelled $300 million in aid to Pakistan."
-    doc = Document(doc_id, f"{doc_id}.txt", text, f"hash-{doc_id}-{content}", (Span(0, len(text)),),
-                   date=dt.date(2018, 9, 5), date_source="meta", raw_hash=f"raw-{doc_id}-{content}")
+    doc = Document(
+        doc_id,
+        f"{doc_id}.txt",
+        text,
+        f"hash-{doc_id}-{content}",
+        (Span(0, len(text)),),
+        date=dt.date(2018, 9, 5),
+        date_source="meta",
+        raw_hash=f"raw-{doc_id}-{content}",
+    )
     return DocumentResult(doc, (Sentence(doc_id, 0, 0, len(text), text),), tuple(events))
 
 
 def test_write_then_read_back(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
-        store.write([result("a", [event("a", 0)]), result("b", [event("b", 0)])],
-                    [Skip("c.txt", SkipReason.NOT_ENGLISH, "language is fr", "c")])
-        (e, mentions), = list(store.events())
-        assert mentions == 2 and e.source == USA and e.target == PAK and e.date.date == dt.date(2018, 9, 2)
+        store.write(
+            [result("a", [event("a", 0)]), result("b", [event("b", 0)])],
+            [Skip("c.txt", SkipReason.NOT_ENGLISH, "language is fr", "c")],
+        )
+        ((e, mentions),) = list(store.events())
+        assert (
+            mentions == 2
+            and e.source == USA
+            and e.target == PAK
+            and e.date.date == dt.date(2018, 9, 2)
+        )
         assert len(list(store.mentions())) == 2
         stats = store.stats()
         assert stats["documents"] == 2 and stats["events"] == 1 and stats["mentions"] == 2
@@ -63,9 +98,16 @@ def test_rewriting_the_same_batch_adds_nothing(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         batch = [result("a", [event("a", 0)])]
         store.write(batch)
-        before = store.query("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), (SELECT count(*) FROM events)")
+        before = store.query(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), (SELECT count(*) FROM events)"
+        )
         store.write(batch)
-        assert store.query("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), (SELECT count(*) FROM events)") == before
+        assert (
+            store.query(
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM mentions), (SELECT count(*) FROM events)"
+            )
+            == before
+        )
 
 
 def test_a_changed_document_replaces_its_old_rows(tmp_path: Path) -> None:
@@ -78,11 +120,18 @@ def test_a_changed_document_replaces_its_old_rows(tmp_path: Path) -> None:
 
 def test_filters_and_modality(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
-        store.write([result("a", [
-            event("a", 0),
-            event("a", 1, src=PAK, tgt=USA, plover="ACCUSE", day=dt.date(2019, 1, 1)),
-            event("a", 2, plover="THREATEN", modality=Modality.HYPOTHETICAL),
-        ])])
+        store.write(
+            [
+                result(
+                    "a",
+                    [
+                        event("a", 0),
+                        event("a", 1, src=PAK, tgt=USA, plover="ACCUSE", day=dt.date(2019, 1, 1)),
+                        event("a", 2, plover="THREATEN", modality=Modality.HYPOTHETICAL),
+                    ],
+                )
+            ]
+        )
         assert store.count_events() == 2
         assert store.count_events(EventFilter(all_modalities=True)) == 3
         assert store.count_events(EventFilter(dyad=("USA", "PAK"))) == 1

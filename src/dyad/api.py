@@ -1,9 +1,9 @@
 """dyad's public functions: what the CLI, the web app and users' scripts call.
 
-    >>> import dyad
-    >>> summary = dyad.run(["articles/"], db="dyad.duckdb")            # doctest: +SKIP
-    >>> dyad.extract(["a.txt"], out="events.jsonl")                    # doctest: +SKIP
-    >>> print(dyad.explain("Pakistan rejected India's offer of talks."))  # doctest: +SKIP
+>>> import dyad
+>>> summary = dyad.run(["articles/"], db="dyad.duckdb")            # doctest: +SKIP
+>>> dyad.extract(["a.txt"], out="events.jsonl")                    # doctest: +SKIP
+>>> print(dyad.explain("Pakistan rejected India's offer of talks."))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -21,7 +21,7 @@ from dyad.pipeline import Counts, Pipeline
 from dyad.settings import Settings
 from dyad.stages.ingest import load_meta, read_inputs
 from dyad.store import Store
-from dyad.types import DocumentResult, Modality, Skip
+from dyad.types import DocumentResult, Modality, RawDocument, Skip
 
 Progress = Callable[[int, int, int], None]  # (inputs seen, documents stored, events) -> None
 
@@ -49,7 +49,9 @@ def _inputs_order(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
     return sorted({os.fspath(p) for p in paths})
 
 
-def _inputs(paths: Sequence[str | os.PathLike[str]], meta: str | os.PathLike[str] | None, settings: Settings):  # type: ignore[no-untyped-def]
+def _inputs(
+    paths: Sequence[str | os.PathLike[str]], meta: str | os.PathLike[str] | None, settings: Settings
+) -> Iterator[RawDocument | Skip]:
     rows = load_meta(meta) if meta else None
     return read_inputs(_inputs_order(paths), rows, settings.max_document_bytes)
 
@@ -82,7 +84,9 @@ def run(
             for item in pipe.process(inputs, known, deduper):
                 if isinstance(item, Skip):
                     skips.append(item)
-                    skips_by_reason[item.reason.value] = skips_by_reason.get(item.reason.value, 0) + 1
+                    skips_by_reason[item.reason.value] = (
+                        skips_by_reason.get(item.reason.value, 0) + 1
+                    )
                 else:
                     batch.append(item)
                 if len(batch) >= settings.batch_size or len(skips) >= settings.batch_size * 4:
@@ -125,7 +129,7 @@ def extract(
     pipe = pipeline or Pipeline(settings)
     pipe.counts = Counts()
     own = isinstance(out, str | os.PathLike)
-    f: IO[str] = open(out, "w", encoding="utf-8") if own else out  # type: ignore[arg-type, assignment]
+    f: IO[str] = open(out, "w", encoding="utf-8") if own else out  # type: ignore[arg-type, assignment]  # noqa: SIM115
     written = 0
     skips: list[Skip] = []
     by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -148,7 +152,10 @@ def extract(
                 written += 1
         for alias, original in aliases:
             for r in by_doc.get(original, []):
-                f.write(json.dumps({**r, "doc_id": alias, "duplicate_of": original}, ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps({**r, "doc_id": alias, "duplicate_of": original}, ensure_ascii=False)
+                    + "\n"
+                )
                 written += 1
     finally:
         if own:
@@ -156,7 +163,12 @@ def extract(
     return ExtractSummary(pipe.counts, written, skips)
 
 
-def explain(sentence: str, date: dt.date | None = None, settings: Settings | None = None, pipeline: Pipeline | None = None) -> str:
+def explain(
+    sentence: str,
+    date: dt.date | None = None,
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+) -> str:
     """How dyad reads one sentence: its parse, the actors found, each candidate predicate and
     why it was or was not coded."""
     from dyad.stages.actors import Discourse
@@ -165,10 +177,17 @@ def explain(sentence: str, date: dt.date | None = None, settings: Settings | Non
     pipe = pipeline or Pipeline(settings or Settings())
     nlp = pipe.nlp.nlp
     doc = nlp(sentence)
-    lines = [f"Sentence: {sentence}", f"Date: {date.isoformat() if date else '(none: dates stay relative)'}", "", "Parse:"]
+    lines = [
+        f"Sentence: {sentence}",
+        f"Date: {date.isoformat() if date else '(none: dates stay relative)'}",
+        "",
+        "Parse:",
+    ]
     for t in doc:
         ent = f" [{t.ent_type_}]" if t.ent_type_ else ""
-        lines.append(f"  {t.i:>3} {t.text:<16} {t.lemma_:<14} {t.pos_:<6} {t.dep_:<10} <- {t.head.i} {t.head.text}{ent}")
+        lines.append(
+            f"  {t.i:>3} {t.text:<16} {t.lemma_:<14} {t.pos_:<6} {t.dep_:<10} <- {t.head.i} {t.head.text}{ent}"
+        )
     discourse = Discourse(pipe.actors, date, pipe.settings.fuzzy_name_threshold)
     matches = pipe.actors.find(doc, nlp)
     lines += ["", "Actors in the dictionaries:"]
@@ -177,7 +196,7 @@ def explain(sentence: str, date: dt.date | None = None, settings: Settings | Non
     for m in matches:
         a = resolve(m.entry, date)
         who = f"{a.cameo} ({a.name})" if a else f"agent: sector {m.entry.sector}"
-        lines.append(f"  {doc[m.start:m.end].text!r:<30} {m.entry.kind:<9} -> {who}")
+        lines.append(f"  {doc[m.start : m.end].text!r:<30} {m.entry.kind:<9} -> {who}")
     if not matches:
         lines.append("  (none)")
     ctx = SentenceContext("explain", 0, 0, sentence, date)
@@ -193,23 +212,33 @@ def explain(sentence: str, date: dt.date | None = None, settings: Settings | Non
         lines.append("  (no word of this sentence is an event in dyad's patterns)")
     asserted = [e for e in events if e.modality == Modality.ASSERTED]
     lines += ["", f"Events coded as fact: {len(asserted)}"]
-    for e in asserted:
-        tgt = e.target.cameo if e.target else "-"
-        lines.append(f"  {e.source.cameo} -> {tgt}  {e.plover} (CAMEO {e.cameo}, Goldstein {e.goldstein}) {e.date.date or ''} {e.date.precision.value}")
+    for ev in asserted:
+        tgt = ev.target.cameo if ev.target else "-"
+        lines.append(
+            f"  {ev.source.cameo} -> {tgt}  {ev.plover} (CAMEO {ev.cameo}, Goldstein {ev.goldstein})"
+            f" {ev.date.date or ''} {ev.date.precision.value}"
+        )
     return "\n".join(lines)
 
 
-def code_texts(texts: Iterable[str], date: dt.date | None = None, settings: Settings | None = None) -> list[list[dict[str, Any]]]:
+def code_texts(
+    texts: Iterable[str], date: dt.date | None = None, settings: Settings | None = None
+) -> list[list[dict[str, Any]]]:
     """Code short texts in memory (no files): one list of event records per text."""
     from dyad.types import RawDocument
 
     pipe = Pipeline(settings or Settings())
     out: list[list[dict[str, Any]]] = []
-    raws = [RawDocument(f"text-{i}", f"<text {i}>", t, False, date, "given" if date else None) for i, t in enumerate(texts)]
+    raws = [
+        RawDocument(f"text-{i}", f"<text {i}>", t, False, date, "given" if date else None)
+        for i, t in enumerate(texts)
+    ]
     results: dict[str, list[dict[str, Any]]] = {r.doc_id: [] for r in raws}
     for item in pipe.process(raws):
         if isinstance(item, DocumentResult):
-            results[item.document.doc_id] = [event_record(e) for e in item.events if e.modality == Modality.ASSERTED]
+            results[item.document.doc_id] = [
+                event_record(e) for e in item.events if e.modality == Modality.ASSERTED
+            ]
     for r in raws:
         out.append(results[r.doc_id])
     return out

@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,6 +19,9 @@ from dyad import api
 from dyad.errors import DyadError
 from dyad.settings import Settings
 from dyad.store import EventFilter
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,9 +63,17 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
     return Settings.load(config, overrides)
 
 
-db_option = click.option("--db", default="dyad.duckdb", show_default=True, help="The DuckDB store file.")
-config_option = click.option("--config", type=click.Path(exists=True, dir_okay=False), help="A dyad.toml settings file.")
-meta_option = click.option("--meta", type=click.Path(exists=True, dir_okay=False), help="CSV with doc_id,date[,url,title,source] giving publication dates.")
+db_option = click.option(
+    "--db", default="dyad.duckdb", show_default=True, help="The DuckDB store file."
+)
+config_option = click.option(
+    "--config", type=click.Path(exists=True, dir_okay=False), help="A dyad.toml settings file."
+)
+meta_option = click.option(
+    "--meta",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV with doc_id,date[,url,title,source] giving publication dates.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,13 +96,30 @@ def main() -> None:
 @db_option
 @config_option
 @click.option("--processes", type=int, help="Parser processes (0 = one per core).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, help="Where to run: this process, or a Dask cluster.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where to run: this process, or a Dask cluster.",
+)
 @click.option("--address", help="Dask scheduler address (default: start a local cluster).")
-@click.option("--workers", type=int, help="Workers of the local Dask cluster (default: one per core).")
+@click.option(
+    "--workers", type=int, help="Workers of the local Dask cluster (default: one per core)."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 @handle_errors
-def run(paths: tuple[str, ...], meta: str | None, db: str, config: str | None, processes: int | None,
-        engine: str, address: str | None, workers: int | None, quiet: bool) -> None:
+def run(
+    paths: tuple[str, ...],
+    meta: str | None,
+    db: str,
+    config: str | None,
+    processes: int | None,
+    engine: str,
+    address: str | None,
+    workers: int | None,
+    quiet: bool,
+) -> None:
     """Ingest articles and code their events into the store.
 
     PATHS are files or folders of .txt, .html, .jsonl and .warc(.gz) articles. Only new or
@@ -105,26 +133,36 @@ def run(paths: tuple[str, ...], meta: str | None, db: str, config: str | None, p
     if engine == "dask":
         from dyad.engines.dask import run_dask
 
-        summary = run_dask(list(paths), db=db, meta=meta, settings=settings, address=address, workers=workers)
+        summary = run_dask(
+            list(paths), db=db, meta=meta, settings=settings, address=address, workers=workers
+        )
     elif quiet:
         summary = api.run(list(paths), db=db, meta=meta, settings=settings)
     else:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=None),
-                      TextColumn("{task.fields[docs]} documents, {task.fields[events]} events"),
-                      TimeElapsedColumn(), transient=True, console=_console(stderr=True)) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.fields[docs]} documents, {task.fields[events]} events"),
+            TimeElapsedColumn(),
+            transient=True,
+            console=_console(stderr=True),
+        ) as bar:
             task = bar.add_task("coding", total=None, docs=0, events=0)
 
             def progress(inputs: int, docs: int, events: int) -> None:
-                bar.update(task, completed=inputs, docs=docs, events=events, description=f"{inputs} inputs")
+                bar.update(
+                    task, completed=inputs, docs=docs, events=events, description=f"{inputs} inputs"
+                )
 
             summary = api.run(list(paths), db=db, meta=meta, settings=settings, progress=progress)
     if not quiet:
         _print_summary(summary)
 
 
-def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
@@ -135,15 +173,19 @@ def _print_summary(summary: api.RunSummary) -> None:
 
     c = summary.counts
     con = _console()
-    con.print(f"[bold]This run[/]: {c.inputs} inputs -> {c.documents} new documents, "
-              f"{c.unchanged} unchanged, {c.skipped} skipped; {c.sentences} sentences "
-              f"({c.parsed} parsed), {c.events} events")
+    con.print(
+        f"[bold]This run[/]: {c.inputs} inputs -> {c.documents} new documents, "
+        f"{c.unchanged} unchanged, {c.skipped} skipped; {c.sentences} sentences "
+        f"({c.parsed} parsed), {c.events} events"
+    )
     if summary.skips:
         con.print("  skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(summary.skips.items())))
     with api.open_store(summary.db, read_only=True) as store:
         s = store.stats()
-    con.print(f"[bold]Store[/] {summary.db}: {s['documents']} documents, {s['sentences']} sentences, "
-              f"{s['events']} events ({s['mentions']} mentions)")
+    con.print(
+        f"[bold]Store[/] {summary.db}: {s['documents']} documents, {s['sentences']} sentences, "
+        f"{s['events']} events ({s['mentions']} mentions)"
+    )
     t = Table(title="Events by type", show_edge=False)
     t.add_column("PLOVER")
     t.add_column("events", justify="right")
@@ -161,29 +203,51 @@ def _print_summary(summary: api.RunSummary) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @meta_option
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write the events (JSONL).")
-@click.option("--all-modalities", is_flag=True, help="Also write statements not asserted as fact (hypothetical, future, negated…), marked by their modality.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the events (JSONL).",
+)
+@click.option(
+    "--all-modalities",
+    is_flag=True,
+    help="Also write statements not asserted as fact (hypothetical, future, negated…), marked by their modality.",
+)
 @config_option
 @handle_errors
-def extract(paths: tuple[str, ...], meta: str | None, out: str, all_modalities: bool, config: str | None) -> None:
+def extract(
+    paths: tuple[str, ...], meta: str | None, out: str, all_modalities: bool, config: str | None
+) -> None:
     """Code articles and write their events as JSONL; no store file is left behind.
 
     \b
     Example:
       dyad extract ../shared/data/seeds-dev/*.txt --meta ../shared/data/seeds-dev/meta.csv --out e.jsonl
     """
-    summary = api.extract(list(paths), out=out, meta=meta, settings=_settings(config), all_modalities=all_modalities)
+    summary = api.extract(
+        list(paths), out=out, meta=meta, settings=_settings(config), all_modalities=all_modalities
+    )
     c = summary.counts
     reasons: dict[str, int] = {}
     for s in summary.skips:
         reasons[s.reason.value] = reasons.get(s.reason.value, 0) + 1
     skipped = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items())) or "none"
-    click.echo(f"{c.documents} documents, {c.sentences} sentences, {summary.written} events -> {out}; skipped: {skipped}", err=True)
+    click.echo(
+        f"{c.documents} documents, {c.sentences} sentences, {summary.written} events -> {out}; skipped: {skipped}",
+        err=True,
+    )
 
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "plover", "gdelt"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet", "plover", "gdelt"]),
+    default="jsonl",
+    show_default=True,
+)
 @click.option("--dyad", "dyad_", callback=_dyad, help="Only this directed dyad, e.g. USA-PAK.")
 @click.option("--undirected", is_flag=True, help="With --dyad: both directions.")
 @click.option("--actor", help="Only events with this actor code on either side.")
@@ -192,10 +256,25 @@ def extract(paths: tuple[str, ...], meta: str | None, out: str, all_modalities: 
 @click.option("--until", callback=_date, help="Up to this date (YYYY-MM-DD).")
 @click.option("--mentions", is_flag=True, help="One row per mention instead of per event.")
 @click.option("--all-modalities", is_flag=True, help="Include statements not asserted as fact.")
-@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: standard output; parquet needs a file).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Output file (default: standard output; parquet needs a file).",
+)
 @handle_errors
-def events(db: str, fmt: str, dyad_: tuple[str, str] | None, undirected: bool, actor: str | None, types: tuple[str, ...],
-           since: dt.date | None, until: dt.date | None, mentions: bool, all_modalities: bool, out: str | None) -> None:
+def events(
+    db: str,
+    fmt: str,
+    dyad_: tuple[str, str] | None,
+    undirected: bool,
+    actor: str | None,
+    types: tuple[str, ...],
+    since: dt.date | None,
+    until: dt.date | None,
+    mentions: bool,
+    all_modalities: bool,
+    out: str | None,
+) -> None:
     """Export events from the store.
 
     `plover` writes the PLOVER project's JSON records; `gdelt` a tab-separated file with the
@@ -207,12 +286,22 @@ def events(db: str, fmt: str, dyad_: tuple[str, str] | None, undirected: bool, a
     """
     from dyad.export import write_events
 
-    f = EventFilter(dyad=dyad_, undirected=undirected, actor=actor.upper() if actor else None,
-                    plover=tuple(t.upper() for t in types), since=since, until=until, all_modalities=all_modalities)
+    f = EventFilter(
+        dyad=dyad_,
+        undirected=undirected,
+        actor=actor.upper() if actor else None,
+        plover=tuple(t.upper() for t in types),
+        since=since,
+        until=until,
+        all_modalities=all_modalities,
+    )
     if fmt == "parquet" and not out:
         raise click.UsageError("--format parquet needs --out FILE")
     with api.open_store(db, read_only=True) as store:
-        docs = {d: (u, t, s) for d, u, t, s in store.query("SELECT doc_id, url, title, source FROM documents")}
+        docs = {
+            d: (u, t, s)
+            for d, u, t, s in store.query("SELECT doc_id, url, title, source FROM documents")
+        }
         items = ((e, 1) for e in store.mentions(f)) if mentions else store.events(f)
         n = write_events(items, out or sys.stdout, fmt, docs)
     if out:
@@ -235,9 +324,13 @@ def stats(db: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(s, indent=2, default=str))
         return
-    click.echo(f"documents  {s['documents']}\nsentences  {s['sentences']}\nevents     {s['events']} ({s['mentions']} mentions)")
+    click.echo(
+        f"documents  {s['documents']}\nsentences  {s['sentences']}\nevents     {s['events']} ({s['mentions']} mentions)"
+    )
     if s["not_asserted"]:
-        click.echo("not coded as fact: " + ", ".join(f"{n} {k}" for k, n in s["not_asserted"].items()))
+        click.echo(
+            "not coded as fact: " + ", ".join(f"{n} {k}" for k, n in s["not_asserted"].items())
+        )
     click.echo("events by type:")
     for k, v in s["events_by_type"].items():
         click.echo(f"  {k:<10} {v}")
@@ -245,7 +338,10 @@ def stats(db: str, as_json: bool) -> None:
     for k, v in s["skips_by_reason"].items():
         click.echo(f"  {k:<15} {v}")
     if s["drops_by_reason"]:
-        click.echo("dropped inside documents: " + ", ".join(f"{n} {k}" for k, n in s["drops_by_reason"].items()))
+        click.echo(
+            "dropped inside documents: "
+            + ", ".join(f"{n} {k}" for k, n in s["drops_by_reason"].items())
+        )
 
 
 @main.command()
@@ -267,7 +363,11 @@ def skips(db: str, reason: str | None) -> None:
 
 @main.command()
 @click.argument("sentence")
-@click.option("--date", callback=_date, help="Publication date to resolve relative dates against (YYYY-MM-DD).")
+@click.option(
+    "--date",
+    callback=_date,
+    help="Publication date to resolve relative dates against (YYYY-MM-DD).",
+)
 @config_option
 @handle_errors
 def explain(sentence: str, date: dt.date | None, config: str | None) -> None:
@@ -315,7 +415,9 @@ def evaluate(events: str, gold: str, show: bool, as_json: bool) -> None:
 
 @main.command("import-actors")
 @click.argument("dictionary", type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Where to write dyad's YAML.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False), help="Where to write dyad's YAML."
+)
 @handle_errors
 def import_actors(dictionary: str, out: str) -> None:
     """Convert a PETRARCH/TABARI/Phoenix actor dictionary (with dated roles) to dyad's people

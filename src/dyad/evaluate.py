@@ -73,16 +73,22 @@ class Score:
 
     def summary(self) -> str:
         if self.kind == "articles":
-            return (f"precision {self.precision:.2f} recall {self.recall:.2f} f1 {self.f1:.2f} "
-                    f"(date-lenient f1 {self.lenient_f1:.2f}) traps {self.trap_hits} "
-                    f"({self.events} events, {self.recalled}/{self.required} required found)")
-        return (f"precision {self.precision:.2f} recall {self.recall:.2f} f1 {self.f1:.2f} "
-                f"type_accuracy {self.type_accuracy:.2f} ({self.events} sentences)")
+            return (
+                f"precision {self.precision:.2f} recall {self.recall:.2f} f1 {self.f1:.2f} "
+                f"(date-lenient f1 {self.lenient_f1:.2f}) traps {self.trap_hits} "
+                f"({self.events} events, {self.recalled}/{self.required} required found)"
+            )
+        return (
+            f"precision {self.precision:.2f} recall {self.recall:.2f} f1 {self.f1:.2f} "
+            f"type_accuracy {self.type_accuracy:.2f} ({self.events} sentences)"
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in {"misses", "wrong", "traps", "confusion"}} | {
-            "confusion": {k: dict(v) for k, v in self.confusion.items()}
-        }
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in {"misses", "wrong", "traps", "confusion"}
+        } | {"confusion": {k: dict(v) for k, v in self.confusion.items()}}
 
 
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
@@ -102,7 +108,9 @@ def gold_kind(gold: list[dict[str, Any]]) -> str:
         return "sentences"
     if gold and all("doc" in g and "kind" in g for g in gold):
         return "articles"
-    raise GoldFormatError("gold is neither article gold (doc, kind, …) nor sentence gold (id, expected)")
+    raise GoldFormatError(
+        "gold is neither article gold (doc, kind, …) nor sentence gold (id, expected)"
+    )
 
 
 def evaluate(events_path: str | Path, gold_path: str | Path) -> Score:
@@ -134,9 +142,16 @@ def _matches(g: dict[str, Any], e: Coded, lenient: bool) -> bool:
 def score_articles(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, Any]]) -> Score:
     docs = {g["doc"] for g in gold}
     events = [
-        Coded(r.get("doc_id"), r.get("date"), _code(r.get("source")), _code(r.get("target")),
-              (r.get("plover") or "").upper(), r.get("sentence") or "")
-        for r in raw_events if r.get("doc_id") in docs
+        Coded(
+            str(r.get("doc_id") or ""),
+            r.get("date"),
+            _code(r.get("source")),
+            _code(r.get("target")),
+            (r.get("plover") or "").upper(),
+            r.get("sentence") or "",
+        )
+        for r in raw_events
+        if r.get("doc_id") in docs
     ]
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in gold:
@@ -150,7 +165,11 @@ def score_articles(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, An
         for e in events:
             trapped = False
             for g in by_doc[e.doc]:
-                if g["kind"] == "forbidden" and _norm(g["evidence"]) in _norm(e.sentence) and _matches(g, e, True):
+                if (
+                    g["kind"] == "forbidden"
+                    and _norm(g["evidence"]) in _norm(e.sentence)
+                    and _matches(g, e, True)
+                ):
                     traps.append((g, e))
                     trapped = True
             good = False
@@ -170,29 +189,53 @@ def score_articles(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, An
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         results[lenient] = (p, r, f1, support, examples, traps, recalled, required, correct)
     p, r, f1, support, examples, traps, recalled, required, correct = results[False]
-    score = Score("articles", p, r, f1, len(support), correct, len(required), len(recalled), len(traps),
-                  lenient_f1=results[True][2])
+    score = Score(
+        "articles",
+        p,
+        r,
+        f1,
+        len(support),
+        correct,
+        len(required),
+        len(recalled),
+        len(traps),
+        lenient_f1=results[True][2],
+    )
     for g in required:
         if id(g) not in recalled:
-            score.misses.append(f"MISS  {g['doc'][:12]} {g['source']}->{g['target']} {'|'.join(g['types'])} {g['date']} «{g['evidence']}»")
-            coded = {e.plover for e in events if e.doc == g["doc"] and {e.source, e.target} & {g["source"], g["target"]}}
+            score.misses.append(
+                f"MISS  {g['doc'][:12]} {g['source']}->{g['target']} {'|'.join(g['types'])} {g['date']} «{g['evidence']}»"
+            )
+            coded = {
+                e.plover
+                for e in events
+                if e.doc == g["doc"] and {e.source, e.target} & {g["source"], g["target"]}
+            }
             for t in g["types"][:1]:
                 score.confusion.setdefault(t, Counter()).update(coded or {"(none)"})
     for k, ok in support.items():
         if not ok:
             e = examples[k]
-            score.wrong.append(f"FP    {e.doc[:12]} {e.source}->{e.target} {e.plover} {e.date} «{e.sentence[:140]}»")
+            score.wrong.append(
+                f"FP    {e.doc[:12]} {e.source}->{e.target} {e.plover} {e.date} «{e.sentence[:140]}»"
+            )
     for g, e in traps:
-        score.traps.append(f"TRAP  {e.doc[:12]} {e.source}->{e.target} {e.plover} «{g['evidence']}»")
+        score.traps.append(
+            f"TRAP  {e.doc[:12]} {e.source}->{e.target} {e.plover} «{g['evidence']}»"
+        )
     return score
 
 
-def score_sentences(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, Any]], undirected: bool = False) -> Score:
+def score_sentences(
+    raw_events: Iterable[dict[str, Any]], gold: list[dict[str, Any]], undirected: bool = False
+) -> Score:
     by_id = {r["id"]: r for r in gold}
     got: dict[str, set[tuple[str | None, str | None, str]]] = defaultdict(set)
     for e in raw_events:
         if e.get("doc_id") in by_id:
-            got[e["doc_id"]].add((_code(e.get("source")), _code(e.get("target")), (e.get("plover") or "").upper()))
+            got[e["doc_id"]].add(
+                (_code(e.get("source")), _code(e.get("target")), (e.get("plover") or "").upper())
+            )
 
     def fits(x: dict[str, Any], g: tuple[str | None, str | None, str]) -> bool:
         s, t, p = g
@@ -202,7 +245,9 @@ def score_sentences(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, A
         def ok(gv: str, v: str | None) -> bool:
             return gv == "*" or gv == v
 
-        return (ok(x["source"], s) and ok(x["target"], t)) or (undirected and ok(x["source"], t) and ok(x["target"], s))
+        return (ok(x["source"], s) and ok(x["target"], t)) or (
+            undirected and ok(x["source"], t) and ok(x["target"], s)
+        )
 
     tp = fp = fn = 0
     typed = typed_n = 0
@@ -222,7 +267,9 @@ def score_sentences(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, A
         for i, x in enumerate(exp):
             if not used[i]:
                 fn += 1
-                score.misses.append(f"MISS {rid} {x['source']}->{x['target']} {x['plover']} «{r['text'][:110]}»")
+                score.misses.append(
+                    f"MISS {rid} {x['source']}->{x['target']} {x['plover']} «{r['text'][:110]}»"
+                )
             score.confusion.setdefault(x["plover"], Counter()).update(
                 [x["plover"]] if x["plover"] in coded_types else (sorted(coded_types) or ["(none)"])
             )
@@ -231,7 +278,11 @@ def score_sentences(raw_events: Iterable[dict[str, Any]], gold: list[dict[str, A
             typed += {x["plover"] for x in exp} <= coded_types
     score.precision = tp / (tp + fp) if tp + fp else 0.0
     score.recall = tp / (tp + fn) if tp + fn else 0.0
-    score.f1 = 2 * score.precision * score.recall / (score.precision + score.recall) if score.precision + score.recall else 0.0
+    score.f1 = (
+        2 * score.precision * score.recall / (score.precision + score.recall)
+        if score.precision + score.recall
+        else 0.0
+    )
     score.type_accuracy = typed / typed_n if typed_n else 0.0
     score.correct, score.required, score.recalled = tp, tp + fn, tp
     return score

@@ -48,16 +48,37 @@ GDELT_COLUMNS = (
 )  # fmt: skip
 
 
-_EVENT_FIELDS = (
-    "event_id mention_id doc_id date date_precision date_text plover mode cameo goldstein "
-    "quad_class source target location sentence start end trigger modality confidence mentions"
-).split()
+_EVENT_FIELDS = [
+    "event_id",
+    "mention_id",
+    "doc_id",
+    "date",
+    "date_precision",
+    "date_text",
+    "plover",
+    "mode",
+    "cameo",
+    "goldstein",
+    "quad_class",
+    "source",
+    "target",
+    "location",
+    "sentence",
+    "start",
+    "end",
+    "trigger",
+    "modality",
+    "confidence",
+    "mentions",
+]
 FLAT_FIELDS = [
     f"{k}_{sub}" if k in {"source", "target", "location"} else k
     for k in _EVENT_FIELDS
     for sub in (
-        ("name", "country", "lat", "lon") if k == "location"
-        else ("text", "name", "code", "country", "sector", "kind") if k in {"source", "target"}
+        ("name", "country", "lat", "lon")
+        if k == "location"
+        else ("text", "name", "code", "country", "sector", "kind")
+        if k in {"source", "target"}
         else ("",)
     )
 ]
@@ -66,7 +87,14 @@ FLAT_FIELDS = [
 def _actor(a: Actor | None, text: str | None) -> dict[str, Any] | None:
     if a is None:
         return None
-    return {"text": text, "name": a.name, "code": a.code, "country": a.country, "sector": a.sector, "kind": a.kind}
+    return {
+        "text": text,
+        "name": a.name,
+        "code": a.code,
+        "country": a.country,
+        "sector": a.sector,
+        "kind": a.kind,
+    }
 
 
 def event_record(e: Event, mentions: int | None = None) -> dict[str, Any]:
@@ -86,7 +114,9 @@ def event_record(e: Event, mentions: int | None = None) -> dict[str, Any]:
         "quad_class": int(e.quad_class),
         "source": _actor(e.source, e.source_text),
         "target": _actor(e.target, e.target_text),
-        "location": {"name": loc.name, "country": loc.country, "lat": loc.lat, "lon": loc.lon} if loc else None,
+        "location": {"name": loc.name, "country": loc.country, "lat": loc.lat, "lon": loc.lon}
+        if loc
+        else None,
         "sentence": e.sentence,
         "start": e.start,
         "end": e.end,
@@ -105,7 +135,11 @@ def flat_record(e: Event, mentions: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in r.items():
         if k in {"source", "target", "location"}:
-            keys = ("text", "name", "code", "country", "sector", "kind") if k != "location" else ("name", "country", "lat", "lon")
+            keys = (
+                ("text", "name", "code", "country", "sector", "kind")
+                if k != "location"
+                else ("name", "country", "lat", "lon")
+            )
             for sub in keys:
                 out[f"{k}_{sub}"] = v.get(sub) if v else None
         else:
@@ -113,7 +147,9 @@ def flat_record(e: Event, mentions: int | None = None) -> dict[str, Any]:
     return out
 
 
-def plover_record(e: Event, url: str | None = None, title: str | None = None, publisher: str | None = None) -> dict[str, Any]:
+def plover_record(
+    e: Event, url: str | None = None, title: str | None = None, publisher: str | None = None
+) -> dict[str, Any]:
     """One event in the PLOVER specification's JSON format."""
     from dyad import __version__
 
@@ -138,12 +174,25 @@ def plover_record(e: Event, url: str | None = None, title: str | None = None, pu
         "quad_code": PLOVER_QUAD[e.plover],
         "event_scale": e.goldstein,
         "event_text": [e.trigger],
-        "event_loc": {"name": loc.name, "cc3": loc.country, "latitude": loc.lat, "longitude": loc.lon} if loc else None,
+        "event_loc": {
+            "name": loc.name,
+            "cc3": loc.country,
+            "latitude": loc.lat,
+            "longitude": loc.lon,
+        }
+        if loc
+        else None,
         "link": e.event_id,
         "text": e.sentence,
         "text_info": {"start": e.start, "end": e.end, "document": e.doc_id},
-        "cite_info": {"url": url, "title": title, "publication": publisher, "coder": f"dyad {__version__}",
-                      "codebook": "PLOVER 2021 via CAMEO", "language": "en"},
+        "cite_info": {
+            "url": url,
+            "title": title,
+            "publication": publisher,
+            "coder": f"dyad {__version__}",
+            "codebook": "PLOVER 2021 via CAMEO",
+            "language": "en",
+        },
         "cameo": e.cameo,
         "date_precision": e.date.precision.value,
         "coder": f"dyad {__version__}",
@@ -167,13 +216,35 @@ def gdelt_row(e: Event, mentions: int = 1, sources: int = 1, url: str | None = N
         if a is None:
             return [""] * 10
         known = a.name if a.kind == "group" else ""
-        return [a.cameo, (a.name or "").upper(), a.country or "", known, "", "", "", a.sector or "", "", ""]
+        return [
+            a.cameo,
+            (a.name or "").upper(),
+            a.country or "",
+            known,
+            "",
+            "",
+            "",
+            a.sector or "",
+            "",
+            "",
+        ]
 
-    def geo(country: str | None, name: str | None, lat: float | None, lon: float | None) -> list[Any]:
+    def geo(
+        country: str | None, name: str | None, lat: float | None, lon: float | None
+    ) -> list[Any]:
         if not country and not name:
             return [0, "", "", "", "", "", "", ""]
         kind = 1 if lat is None else 4
-        return [kind, name or "", fips.get(country or "", ""), fips.get(country or "", ""), "", lat if lat is not None else "", lon if lon is not None else "", ""]
+        return [
+            kind,
+            name or "",
+            fips.get(country or "", ""),
+            fips.get(country or "", ""),
+            "",
+            lat if lat is not None else "",
+            lon if lon is not None else "",
+            "",
+        ]
 
     loc = e.location
     row: list[Any] = [int(e.event_id[:15], 16)]
@@ -184,7 +255,18 @@ def gdelt_row(e: Event, mentions: int = 1, sources: int = 1, url: str | None = N
         row += ["", "", "", ""]
     row += actor(e.source) + actor(e.target)
     code = e.cameo
-    row += [1, code, code[:3], code[:2], int(e.quad_class), e.goldstein, mentions, sources, mentions, ""]
+    row += [
+        1,
+        code,
+        code[:3],
+        code[:2],
+        int(e.quad_class),
+        e.goldstein,
+        mentions,
+        sources,
+        mentions,
+        "",
+    ]
     row += geo(e.source.country, None, None, None)
     row += geo(e.target.country if e.target else None, None, None, None)
     row += geo(loc.country, loc.name, loc.lat, loc.lon) if loc else geo(None, None, None, None)
@@ -210,7 +292,7 @@ def write_events(
             raise ValueError("parquet needs a file path, not a stream")
         return _write_parquet(items, str(out))
     own = isinstance(out, str | os.PathLike)
-    f: IO[str] = open(out, "w", encoding="utf-8", newline="") if own else out  # type: ignore[arg-type, assignment]
+    f: IO[str] = open(out, "w", encoding="utf-8", newline="") if own else out  # type: ignore[arg-type, assignment]  # noqa: SIM115
     n = 0
     try:
         if fmt == "jsonl":
@@ -219,10 +301,18 @@ def write_events(
                 n += 1
         elif fmt == "plover":
             for e, _ in items:
-                f.write(json.dumps(plover_record(e, *docs.get(e.doc_id, (None, None, None))), ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(
+                        plover_record(e, *docs.get(e.doc_id, (None, None, None))),
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 n += 1
         elif fmt == "gdelt":
-            w = csv.writer(f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\")
+            w = csv.writer(
+                f, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE, escapechar="\\"
+            )
             for e, m in items:
                 w.writerow(gdelt_row(e, m, 1, docs.get(e.doc_id, (None,))[0]))
                 n += 1
@@ -256,9 +346,13 @@ def _write_parquet(items: Iterable[tuple[Event, int]], path: str) -> int:
     try:
         con = duckdb.connect(":memory:")
         if n:
-            con.execute(f"COPY (SELECT * FROM read_json_auto('{_sql_path(name)}', format='newline_delimited')) TO '{_sql_path(path)}' (FORMAT PARQUET)")
+            con.execute(
+                f"COPY (SELECT * FROM read_json_auto('{_sql_path(name)}', format='newline_delimited')) TO '{_sql_path(path)}' (FORMAT PARQUET)"
+            )
         else:
-            con.execute(f"COPY (SELECT NULL::VARCHAR AS event_id WHERE FALSE) TO '{_sql_path(path)}' (FORMAT PARQUET)")
+            con.execute(
+                f"COPY (SELECT NULL::VARCHAR AS event_id WHERE FALSE) TO '{_sql_path(path)}' (FORMAT PARQUET)"
+            )
         con.close()
     finally:
         os.unlink(name)

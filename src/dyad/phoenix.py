@@ -42,7 +42,9 @@ def _date(value: str, where: str, path: str) -> dt.date:
     try:
         if len(value) == 6:  # YYMMDD: 00-49 are 2000s, 50-99 1900s, as PETRARCH reads them
             year = int(value[:2])
-            return dt.date(2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:]))
+            return dt.date(
+                2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:])
+            )
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError as e:
         raise DataFileError(path, where, f"bad date {value!r}") from e
@@ -111,7 +113,9 @@ def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | N
         return None
     country = code[:3]
     # "PAKGOVLEG" is PAK GOV; "PSEHMSMIL" (Hamas gunmen) is PSE MIL: the first sector found.
-    sector = next((code[i : i + 3] for i in range(3, len(code) - 2, 3) if code[i : i + 3] in SECTORS), None)
+    sector = next(
+        (code[i : i + 3] for i in range(3, len(code) - 2, 3) if code[i : i + 3] in SECTORS), None
+    )
     if country in NON_STATE_CODES:
         sector = sector or (country if country in SECTORS else None)
     start = end = None
@@ -161,6 +165,10 @@ def to_yaml(path: str, out: str, problems: list[str]) -> int:
         if not rec.is_person:
             entry["kind"] = "group"
         entries.append(entry)
-    header = f"# Imported by `dyad import-actors` from {Path(path).name}; format: dyad/data/README.md\n"
-    Path(out).write_text(header + yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100), "utf-8")
+    header = (
+        f"# Imported by `dyad import-actors` from {Path(path).name}; format: dyad/data/README.md\n"
+    )
+    Path(out).write_text(
+        header + yaml.safe_dump(entries, sort_keys=False, allow_unicode=True, width=100), "utf-8"
+    )
     return len(entries)

@@ -71,7 +71,9 @@ class Pipeline:
     @property
     def actors(self) -> ActorBook:
         if self._actors is None:
-            self._actors = ActorBook.load(self.settings.actor_files, self.settings.actors_dir or None)
+            self._actors = ActorBook.load(
+                self.settings.actor_files, self.settings.actors_dir or None
+            )
         return self._actors
 
     @property
@@ -89,7 +91,9 @@ class Pipeline:
     @property
     def coder(self) -> Coder:
         if self._coder is None:
-            self._coder = Coder(self.actors, self.patterns, self.nlp.nlp, self.settings.fuzzy_name_threshold)
+            self._coder = Coder(
+                self.actors, self.patterns, self.nlp.nlp, self.settings.fuzzy_name_threshold
+            )
         return self._coder
 
     @property
@@ -103,7 +107,9 @@ class Pipeline:
 
     def new_deduper(self) -> Deduper:
         s = self.settings
-        return Deduper(s.near_duplicate_threshold, s.minhash_permutations, s.near_duplicate_min_words)
+        return Deduper(
+            s.near_duplicate_threshold, s.minhash_permutations, s.near_duplicate_min_words
+        )
 
     # -- the stream ------------------------------------------------------------------------
 
@@ -143,7 +149,9 @@ class Pipeline:
             self.counts.events += sum(e.modality == "asserted" for e in result.events)
             yield result
 
-    def batches(self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]) -> Iterator[list[RawDocument | Skip]]:
+    def batches(
+        self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]
+    ) -> Iterator[list[RawDocument | Skip]]:
         batch: list[RawDocument | Skip] = []
         seen_ids: dict[str, str] = {}
         for raw in raws:
@@ -155,7 +163,12 @@ class Pipeline:
                     self.counts.unchanged += 1
                     continue
                 if raw.doc_id in seen_ids:
-                    raw = Skip(raw.origin, SkipReason.MALFORMED, f"doc_id {raw.doc_id!r} already used by {seen_ids[raw.doc_id]}", raw.doc_id)
+                    raw = Skip(
+                        raw.origin,
+                        SkipReason.MALFORMED,
+                        f"doc_id {raw.doc_id!r} already used by {seen_ids[raw.doc_id]}",
+                        raw.doc_id,
+                    )
                 else:
                     seen_ids[raw.doc_id] = raw.origin
             batch.append(raw)
@@ -166,8 +179,12 @@ class Pipeline:
             yield batch
 
     def _parallel(self, batches: Iterable[list[RawDocument | Skip]]) -> Iterator[Coded | Skip]:
-        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with ctx.Pool(self.settings.processes, initializer=_init_worker, initargs=(self.settings, self.strict)) as pool:
+        ctx = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        )
+        with ctx.Pool(
+            self.settings.processes, initializer=_init_worker, initargs=(self.settings, self.strict)
+        ) as pool:
             # imap keeps input order: dedup decides as a single process would.
             for coded in pool.imap(_work, batches, chunksize=1):
                 yield from coded
@@ -211,20 +228,30 @@ class Pipeline:
             except Exception as e:
                 if self.strict:
                     raise
-                out.append(Skip(doc.origin, SkipReason.FAILED, f"{type(e).__name__}: {e}", doc.doc_id))
+                out.append(
+                    Skip(doc.origin, SkipReason.FAILED, f"{type(e).__name__}: {e}", doc.doc_id)
+                )
         return out
 
-    def _prepare(self, raw: RawDocument) -> tuple[Document, list[Any], list[Any], list[Any], bytes | None] | Skip:
+    def _prepare(
+        self, raw: RawDocument
+    ) -> tuple[Document, list[Any], list[Any], list[Any], bytes | None] | Skip:
         cleaned = self.cleaner(raw)
         if isinstance(cleaned, Skip):
             return cleaned
         doc = dataclasses.replace(cleaned, raw_hash=_raw_hash(raw))
         sentences, tokenized = self.nlp.split(doc)
         sentences, repeats = dedup.mark_repeated(sentences)
-        sig = dedup.signature_of(doc, self.settings.minhash_permutations, self.settings.near_duplicate_min_words)
+        sig = dedup.signature_of(
+            doc, self.settings.minhash_permutations, self.settings.near_duplicate_min_words
+        )
         return doc, sentences, tokenized, list(doc.drops) + repeats, sig
 
-    def code_document(self, item: tuple[Document, list[Any], list[Any], list[Any], bytes | None], parsed: dict[int, Any]) -> DocumentResult:
+    def code_document(
+        self,
+        item: tuple[Document, list[Any], list[Any], list[Any], bytes | None],
+        parsed: dict[int, Any],
+    ) -> DocumentResult:
         doc, sentences, tokenized, drops, signature = item
         discourse = Discourse(self.actors, doc.date, self.settings.fuzzy_name_threshold)
         events = []

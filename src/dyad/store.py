@@ -19,6 +19,7 @@ events and mentions are keyed by content, so re-running on the same input adds n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -124,7 +125,9 @@ class EventFilter:
         if self.dyad:
             a, b = self.dyad
             if self.undirected:
-                clauses.append("((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))")
+                clauses.append(
+                    "((e.source_code = ? AND e.target_code = ?) OR (e.source_code = ? AND e.target_code = ?))"
+                )
                 params += [a, b, b, a]
             else:
                 clauses.append("e.source_code = ? AND e.target_code = ?")
@@ -143,7 +146,9 @@ class EventFilter:
             params.append(self.until)
         if self.text:
             clauses.append("m.sentence ILIKE ?")
-            params.append("%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            params.append(
+                "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
         if self.doc_id:
             clauses.append("m.doc_id = ?")
             params.append(self.doc_id)
@@ -153,7 +158,9 @@ class EventFilter:
 class Store:
     """A dyad store. ``Store(":memory:")`` for tests; ``read_only=True`` for serving."""
 
-    def __init__(self, path: str | os.PathLike[str] = "dyad.duckdb", read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] = "dyad.duckdb", read_only: bool = False
+    ) -> None:
         self.path = str(path)
         self.read_only = read_only
         if self.path != ":memory:":
@@ -185,7 +192,9 @@ class Store:
             self.con.execute(SCHEMA)
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
-                self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer dyad (schema {row[0]})")
         except duckdb.Error as e:
@@ -211,7 +220,9 @@ class Store:
         )
         return run_id
 
-    def finish_run(self, run_id: str, documents: int, skipped: int, events: int, status: str = "done") -> None:
+    def finish_run(
+        self, run_id: str, documents: int, skipped: int, events: int, status: str = "done"
+    ) -> None:
         self.con.execute(
             "UPDATE runs SET finished = now(), status = ?, documents = ?, skipped = ?, events = ? WHERE run_id = ?",
             [status, documents, skipped, events, run_id],
@@ -225,7 +236,9 @@ class Store:
         return {d: (r or "", c) for d, r, c in rows}
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
-        cur = self.con.execute("SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY doc_id")
+        cur = self.con.execute(
+            "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY doc_id"
+        )
         while rows := cur.fetchmany(10_000):
             yield from rows
 
@@ -247,13 +260,23 @@ class Store:
         """
         results = list(results)
         rows = table_rows(results, skips, run_id)
-        self._write_rows(rows, [r.document.doc_id for r in results], [r.document.origin for r in results])
+        self._write_rows(
+            rows, [r.document.doc_id for r in results], [r.document.origin for r in results]
+        )
 
-    def merge_partition(self, folder: str | os.PathLike[str], doc_ids: Sequence[str], skips: Iterable[Skip], run_id: str | None) -> None:
+    def merge_partition(
+        self,
+        folder: str | os.PathLike[str],
+        doc_ids: Sequence[str],
+        skips: Iterable[Skip],
+        run_id: str | None,
+    ) -> None:
         """Merge a partition written by ``write_partition`` (Parquet, one file a table), keeping
         only the documents ``doc_ids`` (the others were duplicates) and adding ``skips``, in one
         transaction. DuckDB reads the Parquet files itself; merging twice adds nothing."""
-        files = {t: (Path(folder) / f"{t}.parquet").as_posix().replace("'", "''") for t in TABLE_COLUMNS}
+        files = {
+            t: (Path(folder) / f"{t}.parquet").as_posix().replace("'", "''") for t in TABLE_COLUMNS
+        }
         have = {t for t in TABLE_COLUMNS if (Path(folder) / f"{t}.parquet").exists()}
         con = self.con
         try:
@@ -261,89 +284,125 @@ class Store:
             self._bulk("batch_ids", ["doc_id"], [(d,) for d in sorted(set(doc_ids))])
             keep = "doc_id IN (SELECT doc_id FROM batch_ids)"
             if "documents" in have and doc_ids:
-                con.execute(f"CREATE TEMP TABLE part_docs AS SELECT * FROM read_parquet('{files['documents']}') WHERE {keep}")
+                con.execute(
+                    f"CREATE TEMP TABLE part_docs AS SELECT * FROM read_parquet('{files['documents']}') WHERE {keep}"
+                )
                 # New versions of stored documents: their old rows go first.
                 for table in ("mentions", "sentences", "drops", "documents"):
-                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM part_docs)")
+                    con.execute(
+                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM part_docs)"
+                    )
                 con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM part_docs)")
-                con.execute(f"INSERT INTO documents SELECT {', '.join(DOC_COLUMNS)}, now() FROM part_docs")
+                con.execute(
+                    f"INSERT INTO documents SELECT {', '.join(DOC_COLUMNS)}, now() FROM part_docs"
+                )
                 con.execute("DROP TABLE part_docs")
                 for table, columns in (("sentences", SENTENCE_COLUMNS), ("drops", DROP_COLUMNS)):
                     if table in have:
-                        con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM read_parquet('{files[table]}') WHERE {keep}")
+                        con.execute(
+                            f"INSERT INTO {table} SELECT {', '.join(columns)} FROM read_parquet('{files[table]}') WHERE {keep}"
+                        )
                 if "mentions" in have:
                     con.execute(
                         f"INSERT INTO mentions SELECT {', '.join(MENTION_COLUMNS)} FROM read_parquet('{files['mentions']}') "
-                        f"WHERE {keep} ON CONFLICT DO NOTHING")
+                        f"WHERE {keep} ON CONFLICT DO NOTHING"
+                    )
                     con.execute(
                         f"INSERT INTO events SELECT {', '.join(EVENT_TABLE_COLUMNS)} FROM read_parquet('{files['events']}') "
                         f"WHERE event_id IN (SELECT event_id FROM read_parquet('{files['mentions']}') WHERE {keep}) "
-                        "ON CONFLICT DO NOTHING")
+                        "ON CONFLICT DO NOTHING"
+                    )
             if "skips" in have:
-                con.execute(f"INSERT INTO skips SELECT {', '.join(SKIP_COLUMNS)}, now() FROM read_parquet('{files['skips']}') ON CONFLICT DO NOTHING")
+                con.execute(
+                    f"INSERT INTO skips SELECT {', '.join(SKIP_COLUMNS)}, now() FROM read_parquet('{files['skips']}') ON CONFLICT DO NOTHING"
+                )
             skip_rows = table_rows([], skips, run_id)["skips"]
-            self._insert("skips", SKIP_COLUMNS, skip_rows, extra="now() AS skipped_at", conflict="ON CONFLICT DO NOTHING")
+            self._insert(
+                "skips",
+                SKIP_COLUMNS,
+                skip_rows,
+                extra="now() AS skipped_at",
+                conflict="ON CONFLICT DO NOTHING",
+            )
             con.execute("COMMIT")
         except duckdb.Error as e:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
             raise StoreError(f"cannot merge {folder} into {self.path}: {e}") from e
         finally:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.unregister("batch_ids")
-            except duckdb.Error:
-                pass
 
-    def _write_rows(self, rows: dict[str, list[tuple[Any, ...]]], doc_ids: list[str], origins: list[str]) -> None:
+    def _write_rows(
+        self, rows: dict[str, list[tuple[Any, ...]]], doc_ids: list[str], origins: list[str]
+    ) -> None:
         con = self.con
         try:
             con.execute("BEGIN TRANSACTION")
             existing: list[str] = []
             if doc_ids:
                 self._bulk("batch_ids", ["doc_id"], [(d,) for d in doc_ids])
-                existing = [r[0] for r in con.execute(
-                    "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_ids)").fetchall()]
+                existing = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+                    ).fetchall()
+                ]
                 if existing:
                     # New versions of stored documents: their old rows go first.
                     for table in ("mentions", "sentences", "drops", "documents"):
-                        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+                        con.execute(
+                            f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+                        )
                 self._bulk("batch_origins", ["origin"], [(o,) for o in origins])
                 con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM batch_origins)")
             self._insert("documents", DOC_COLUMNS, rows["documents"], extra="now() AS added")
             self._insert("sentences", SENTENCE_COLUMNS, rows["sentences"])
             self._insert("drops", DROP_COLUMNS, rows["drops"])
-            self._insert("events", EVENT_TABLE_COLUMNS, rows["events"], conflict="ON CONFLICT DO NOTHING")
-            self._insert("mentions", MENTION_COLUMNS, rows["mentions"], conflict="ON CONFLICT DO NOTHING")
-            self._insert("skips", SKIP_COLUMNS, rows["skips"], extra="now() AS skipped_at",
-                         conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, reason = EXCLUDED.reason, "
-                         "detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, run_id = EXCLUDED.run_id, "
-                         "skipped_at = EXCLUDED.skipped_at")
+            self._insert(
+                "events", EVENT_TABLE_COLUMNS, rows["events"], conflict="ON CONFLICT DO NOTHING"
+            )
+            self._insert(
+                "mentions", MENTION_COLUMNS, rows["mentions"], conflict="ON CONFLICT DO NOTHING"
+            )
+            self._insert(
+                "skips",
+                SKIP_COLUMNS,
+                rows["skips"],
+                extra="now() AS skipped_at",
+                conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, reason = EXCLUDED.reason, "
+                "detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, run_id = EXCLUDED.run_id, "
+                "skipped_at = EXCLUDED.skipped_at",
+            )
             if existing:
                 # Events no longer mentioned anywhere (a document changed) go too.
-                con.execute("DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)")
+                con.execute(
+                    "DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)"
+                )
             con.execute("COMMIT")
         except duckdb.Error as e:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
             raise StoreError(f"cannot write to {self.path}: {e}") from e
         finally:
             for name in ("batch_ids", "batch_origins", "batch_rows"):
-                try:
+                with contextlib.suppress(duckdb.Error):
                     con.unregister(name)
-                except duckdb.Error:
-                    pass
 
     def _bulk(self, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         import pyarrow as pa
 
-        data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+        data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
         self.con.register(name, pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}))
 
-    def _insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], extra: str = "", conflict: str = "") -> None:
+    def _insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: list[tuple[Any, ...]],
+        extra: str = "",
+        conflict: str = "",
+    ) -> None:
         if not rows:
             return
         self._bulk("batch_rows", columns, rows)
@@ -356,7 +415,9 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()
 
-    def mentions(self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Iterator[Event]:
+    def mentions(
+        self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0
+    ) -> Iterator[Event]:
         """Event mentions (one per reporting sentence), oldest first."""
         where, params = f.where()
         sql = (
@@ -370,7 +431,9 @@ class Store:
             for row in rows:
                 yield _event_from_row(row)
 
-    def events(self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0) -> Iterator[tuple[Event, int]]:
+    def events(
+        self, f: EventFilter = EventFilter(), limit: int | None = None, offset: int = 0
+    ) -> Iterator[tuple[Event, int]]:
         """Events, each with its first mention as evidence and its number of mentions."""
         where, params = f.where()
         sql = f"""
@@ -391,7 +454,8 @@ class Store:
     def count_events(self, f: EventFilter = EventFilter()) -> int:
         where, params = f.where()
         row = self.con.execute(
-            f"SELECT count(DISTINCT e.event_id) FROM events e JOIN mentions m USING (event_id) WHERE {where}", params
+            f"SELECT count(DISTINCT e.event_id) FROM events e JOIN mentions m USING (event_id) WHERE {where}",
+            params,
         ).fetchone()
         return int(row[0]) if row else 0
 
@@ -402,13 +466,28 @@ class Store:
             "documents": q("SELECT count(*) FROM documents")[0][0],
             "sentences": q("SELECT count(*) FROM sentences")[0][0],
             "events": q("SELECT count(*) FROM events WHERE modality = 'asserted'")[0][0],
-            "mentions": q("SELECT count(*) FROM mentions m JOIN events e USING (event_id) WHERE e.modality = 'asserted'")[0][0],
-            "not_asserted": dict(q("SELECT modality, count(*) FROM events WHERE modality <> 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1")),
-            "events_by_type": dict(q("SELECT plover, count(*) FROM events WHERE modality = 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1")),
-            "skips_by_reason": dict(q("SELECT reason, count(*) FROM skips GROUP BY 1 ORDER BY 2 DESC, 1")),
-            "drops_by_reason": dict(q("SELECT reason, count(*) FROM drops GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "mentions": q(
+                "SELECT count(*) FROM mentions m JOIN events e USING (event_id) WHERE e.modality = 'asserted'"
+            )[0][0],
+            "not_asserted": dict(
+                q(
+                    "SELECT modality, count(*) FROM events WHERE modality <> 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1"
+                )
+            ),
+            "events_by_type": dict(
+                q(
+                    "SELECT plover, count(*) FROM events WHERE modality = 'asserted' GROUP BY 1 ORDER BY 2 DESC, 1"
+                )
+            ),
+            "skips_by_reason": dict(
+                q("SELECT reason, count(*) FROM skips GROUP BY 1 ORDER BY 2 DESC, 1")
+            ),
+            "drops_by_reason": dict(
+                q("SELECT reason, count(*) FROM drops GROUP BY 1 ORDER BY 2 DESC, 1")
+            ),
             "top_dyads": [
-                (a, b, n) for a, b, n in q(
+                (a, b, n)
+                for a, b, n in q(
                     "SELECT source_code, target_code, count(*) FROM events WHERE modality = 'asserted' "
                     "AND target_code IS NOT NULL AND source_code <> target_code "
                     "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 10"
@@ -439,29 +518,65 @@ class Store:
         return out
 
 
-def table_rows(results: Iterable[DocumentResult], skips: Iterable[Skip], run_id: str | None) -> dict[str, list[tuple[Any, ...]]]:
+def table_rows(
+    results: Iterable[DocumentResult], skips: Iterable[Skip], run_id: str | None
+) -> dict[str, list[tuple[Any, ...]]]:
     """The rows a batch adds to each table (the documents' ``added`` and the skips'
     ``skipped_at`` are set when written)."""
-    rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in ("documents", "sentences", "drops", "events", "mentions", "skips")}
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        t: [] for t in ("documents", "sentences", "drops", "events", "mentions", "skips")
+    }
     for r in results:
         d = r.document
         asserted = sum(e.modality == Modality.ASSERTED for e in r.events)
-        rows["documents"].append((
-            d.doc_id, d.content_hash, d.raw_hash, d.origin, d.url, d.title, d.source, d.date,
-            d.date_source, d.text, len(r.sentences), asserted, r.signature, run_id,
-        ))
-        rows["sentences"] += [(s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences]
+        rows["documents"].append(
+            (
+                d.doc_id,
+                d.content_hash,
+                d.raw_hash,
+                d.origin,
+                d.url,
+                d.title,
+                d.source,
+                d.date,
+                d.date_source,
+                d.text,
+                len(r.sentences),
+                asserted,
+                r.signature,
+                run_id,
+            )
+        )
+        rows["sentences"] += [
+            (s.doc_id, s.index, s.start, s.end, s.text, s.coded) for s in r.sentences
+        ]
         rows["drops"] += [(x.doc_id, x.reason.value, x.rule, x.text) for x in d.drops]
         for e in r.events:
             rows["events"].append(_event_row(e))
             loc = e.location
-            rows["mentions"].append((
-                e.mention_id, e.event_id, e.doc_id, e.start, e.end, e.sentence, e.trigger,
-                e.source_text, e.target_text, e.date.text,
-                loc.name if loc else None, loc.country if loc else None,
-                loc.lat if loc else None, loc.lon if loc else None, e.confidence, run_id,
-            ))
-    rows["skips"] = [(s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips]
+            rows["mentions"].append(
+                (
+                    e.mention_id,
+                    e.event_id,
+                    e.doc_id,
+                    e.start,
+                    e.end,
+                    e.sentence,
+                    e.trigger,
+                    e.source_text,
+                    e.target_text,
+                    e.date.text,
+                    loc.name if loc else None,
+                    loc.country if loc else None,
+                    loc.lat if loc else None,
+                    loc.lon if loc else None,
+                    e.confidence,
+                    run_id,
+                )
+            )
+    rows["skips"] = [
+        (s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips
+    ]
     return rows
 
 
@@ -471,7 +586,12 @@ TABLE_COLUMNS = {
 }  # fmt: skip
 
 
-def write_partition(results: Iterable[DocumentResult], skips: Iterable[Skip], folder: str | os.PathLike[str], run_id: str | None = None) -> None:
+def write_partition(
+    results: Iterable[DocumentResult],
+    skips: Iterable[Skip],
+    folder: str | os.PathLike[str],
+    run_id: str | None = None,
+) -> None:
     """Write a batch's rows as Parquet, one file a table, for ``Store.merge_partition``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -481,7 +601,7 @@ def write_partition(results: Iterable[DocumentResult], skips: Iterable[Skip], fo
         if not rows:
             continue  # no file: nothing of this table (and no column types to guess)
         columns = TABLE_COLUMNS[table]
-        data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+        data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
         tmp = Path(folder) / f".{table}.parquet"
         pq.write_table(pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}), tmp)
         tmp.replace(Path(folder) / f"{table}.parquet")  # whole files only, even if killed
@@ -490,10 +610,25 @@ def write_partition(results: Iterable[DocumentResult], skips: Iterable[Skip], fo
 def _event_row(e: Event) -> tuple[Any, ...]:
     s, t = e.source, e.target
     return (
-        e.event_id, e.date.date, e.date.precision.value, e.plover, e.mode, e.cameo, e.goldstein,
-        int(e.quad_class), s.code, s.country, s.sector, s.name, s.kind,
-        t.code if t else None, t.country if t else None, t.sector if t else None,
-        t.name if t else None, t.kind if t else None, e.modality.value,
+        e.event_id,
+        e.date.date,
+        e.date.precision.value,
+        e.plover,
+        e.mode,
+        e.cameo,
+        e.goldstein,
+        int(e.quad_class),
+        s.code,
+        s.country,
+        s.sector,
+        s.name,
+        s.kind,
+        t.code if t else None,
+        t.country if t else None,
+        t.sector if t else None,
+        t.name if t else None,
+        t.kind if t else None,
+        e.modality.value,
     )
 
 

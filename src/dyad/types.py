@@ -85,8 +85,31 @@ PLOVER_TYPES = (
 )
 
 SECTORS = frozenset(
-    "GOV MIL REB OPP PTY LEG JUD COP SPY MED EDU BUS CVL REF HLH LAB ELI CRM UAF ACT IGO NGO RAD"
-    .split()
+    [
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "LEG",
+        "JUD",
+        "COP",
+        "SPY",
+        "MED",
+        "EDU",
+        "BUS",
+        "CVL",
+        "REF",
+        "HLH",
+        "LAB",
+        "ELI",
+        "CRM",
+        "UAF",
+        "ACT",
+        "IGO",
+        "NGO",
+        "RAD",
+    ]
 )
 NON_STATE_CODES = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS"})
 

@@ -23,7 +23,12 @@ def _entry(book: ActorBook, name: str, kind: str):
 
 @pytest.mark.parametrize(
     ("day", "sector"),
-    [(dt.date(2017, 6, 1), "OPP"), (dt.date(2018, 8, 18), "GOV"), (dt.date(2021, 1, 1), "GOV"), (dt.date(2023, 1, 1), "OPP")],
+    [
+        (dt.date(2017, 6, 1), "OPP"),
+        (dt.date(2018, 8, 18), "GOV"),
+        (dt.date(2021, 1, 1), "GOV"),
+        (dt.date(2023, 1, 1), "OPP"),
+    ],
 )
 def test_imran_khan_over_time(book: ActorBook, day: dt.date, sector: str) -> None:
     a = resolve(_entry(book, "Imran Khan", "person"), day)
@@ -38,16 +43,30 @@ def test_taliban_are_rebels_then_the_government(book: ActorBook) -> None:
 
 
 def test_every_iso_country_and_the_seats_of_power(book: ActorBook) -> None:
-    for name, code in [("Pakistan", "PAK"), ("Ivory Coast", "CIV"), ("UK", "GBR"), ("Washington", "USA"),
-                       ("Kremlin", "RUS"), ("Pentagon", "USA"), ("Islamabad", "PAK"), ("Kabul", "AFG")]:
+    for name, code in [
+        ("Pakistan", "PAK"),
+        ("Ivory Coast", "CIV"),
+        ("UK", "GBR"),
+        ("Washington", "USA"),
+        ("Kremlin", "RUS"),
+        ("Pentagon", "USA"),
+        ("Islamabad", "PAK"),
+        ("Kabul", "AFG"),
+    ]:
         entries = book.names.get(name)
         assert entries, name
         assert resolve(entries[0], dt.date(2019, 1, 1)).code == code, name
 
 
 def test_igos_and_armed_groups(book: ActorBook) -> None:
-    for name, code in [("IMF", "IGO"), ("NATO", "IGO"), ("FATF", "IGO"), ("al-Qaeda", "IMG"),
-                       ("Haqqani Network", "AFG"), ("TTP", "PAK")]:
+    for name, code in [
+        ("IMF", "IGO"),
+        ("NATO", "IGO"),
+        ("FATF", "IGO"),
+        ("al-Qaeda", "IMG"),
+        ("Haqqani Network", "AFG"),
+        ("TTP", "PAK"),
+    ]:
         entries = book.names.get(name)
         assert entries, name
         assert resolve(entries[0], dt.date(2019, 1, 1)).code == code, name
@@ -61,9 +80,11 @@ def test_a_bad_people_file_is_refused_with_its_place(tmp_path: Path) -> None:
     (tmp_path / "actors" / "people" / "x.yaml").write_text(
         "- name: Someone\n  roles:\n    - {code: PAK, sector: GOV, from: 2020-01-01, until: 2019-01-01}\n"
     )
-    with pytest.raises(DataFileError, match="ends .* before it starts"):
+    with pytest.raises(DataFileError, match=r"ends .* before it starts"):
         ActorBook.load(data_dir=tmp_path)
-    (tmp_path / "actors" / "people" / "x.yaml").write_text("- name: Someone\n  roles:\n    - {code: PAK, sector: XYZ}\n")
+    (tmp_path / "actors" / "people" / "x.yaml").write_text(
+        "- name: Someone\n  roles:\n    - {code: PAK, sector: XYZ}\n"
+    )
     with pytest.raises(DataFileError, match="unknown sector"):
         ActorBook.load(data_dir=tmp_path)
 
@@ -102,7 +123,11 @@ def test_later_mentions_resolve_to_earlier_ones(pipeline) -> None:
     from dyad.stages.events import SentenceContext
 
     discourse = Discourse(pipeline.actors, dt.date(2019, 6, 1), 90.0)
-    texts = ["Imran Khan arrived in Washington on Monday.", "Khan met the president.", "He said talks went well."]
+    texts = [
+        "Imran Khan arrived in Washington on Monday.",
+        "Khan met the president.",
+        "He said talks went well.",
+    ]
     for i, text in enumerate(texts):
         doc = pipeline.nlp.nlp(text)
         pipeline.coder.code(doc, SentenceContext("d", i, 0, text, discourse.day), discourse)
@@ -115,7 +140,12 @@ def test_an_unknown_namesake_blocks_a_wrong_surname(pipeline) -> None:
     from dyad.stages.events import SentenceContext
 
     discourse = Discourse(pipeline.actors, dt.date(2018, 9, 5), 90.0)
-    for i, text in enumerate(["Imran Khan met the envoy.", "Tauseef Ahmed Khan, an analyst, told DW the meeting went well."]):
+    for i, text in enumerate(
+        [
+            "Imran Khan met the envoy.",
+            "Tauseef Ahmed Khan, an analyst, told DW the meeting went well.",
+        ]
+    ):
         doc = pipeline.nlp.nlp(text)
         pipeline.coder.code(doc, SentenceContext("d", i, 0, text, discourse.day), discourse)
     known = discourse.surname("Khan")

@@ -28,42 +28,60 @@ def _doc(cleaner: Cleaner, body: str, html: bool = False, date: dt.date | None =
 
 
 def test_scraped_furniture_is_dropped_with_the_rule_that_dropped_it(cleaner: Cleaner) -> None:
-    raw = "\n\n".join([
-        "1. Skip to content",
-        "Home | World | Asia | Opinion",
-        BODY,
-        "Read more: Pakistan expels Indian envoy over Kashmir move",
-        "RelatedThe man who sold Pakistan",
-        "IMG_2041.jpg",
-        "Pakistan's Foreign Minister said talks were cordialImage: picture-alliance/AP",
-        "Leave a Reply",
-        "Your email address will not be published. Required fields are marked *",
-        "Scroll to top",
-    ])
+    raw = "\n\n".join(
+        [
+            "1. Skip to content",
+            "Home | World | Asia | Opinion",
+            BODY,
+            "Read more: Pakistan expels Indian envoy over Kashmir move",
+            "RelatedThe man who sold Pakistan",
+            "IMG_2041.jpg",
+            "Pakistan's Foreign Minister said talks were cordialImage: picture-alliance/AP",
+            "Leave a Reply",
+            "Your email address will not be published. Required fields are marked *",
+            "Scroll to top",
+        ]
+    )
     doc = _doc(cleaner, raw)
     assert doc.text == BODY
     rules = [d.rule for d in doc.drops]
-    assert rules == ["skip_link", "menu_bar", "read_more_link", "glued_related_link", "image_file",
-                     "caption_with_credit", "comment_form", "comment_form", "scroll_to_top"]
+    assert rules == [
+        "skip_link",
+        "menu_bar",
+        "read_more_link",
+        "glued_related_link",
+        "image_file",
+        "caption_with_credit",
+        "comment_form",
+        "comment_form",
+        "scroll_to_top",
+    ]
     assert all(d.reason == DropReason.BOILERPLATE for d in doc.drops)
 
 
 def test_embedded_tweet_and_its_byline_go_together(cleaner: Cleaner) -> None:
-    raw = "\n\n".join([
-        BODY,
-        "Pakistan has given us nothing but lies & deceit.",
-        "— Donald J. Trump (@realDonaldTrump) January 1, 2018",
-        "pic.twitter.com/abc123",
-        "The foreign ministry summoned the US ambassador on Tuesday.",
-    ])
+    raw = "\n\n".join(
+        [
+            BODY,
+            "Pakistan has given us nothing but lies & deceit.",
+            "— Donald J. Trump (@realDonaldTrump) January 1, 2018",
+            "pic.twitter.com/abc123",
+            "The foreign ministry summoned the US ambassador on Tuesday.",
+        ]
+    )
     doc = _doc(cleaner, raw)
     assert "lies & deceit" not in doc.text and "summoned" in doc.text
     assert [d.reason for d in doc.drops] == [DropReason.SOCIAL_EMBED] * 3
 
 
 def test_offsets_point_into_the_cleaned_text(cleaner: Cleaner) -> None:
-    doc = _doc(cleaner, "A headline without a full stop\n\n" + BODY + "\n\nSecond paragraph, also prose.")
-    assert [doc.text[s.start : s.end] for s in doc.paragraphs] == [BODY, "Second paragraph, also prose."]
+    doc = _doc(
+        cleaner, "A headline without a full stop\n\n" + BODY + "\n\nSecond paragraph, also prose."
+    )
+    assert [doc.text[s.start : s.end] for s in doc.paragraphs] == [
+        BODY,
+        "Second paragraph, also prose.",
+    ]
     assert [doc.text[s.start : s.end] for s in doc.headings] == ["A headline without a full stop"]
 
 
@@ -75,7 +93,9 @@ def test_repeated_paragraph_kept_once(cleaner: Cleaner) -> None:
 
 def test_hard_wrapped_lines_are_joined() -> None:
     assert text_paragraphs("The minister said the talks\nwent well and would resume.\n\nNext.") == [
-        "The minister said the talks went well and would resume.", "Next."]
+        "The minister said the talks went well and would resume.",
+        "Next.",
+    ]
 
 
 def test_html_main_text_without_nav_tweets_or_comments(cleaner: Cleaner) -> None:
@@ -101,8 +121,10 @@ def test_dateline_gives_the_date_when_nothing_else_does(cleaner: Cleaner) -> Non
 
 
 def test_not_english_and_empty_are_skipped(cleaner: Cleaner) -> None:
-    french = ("Le ministre pakistanais des Affaires étrangères a rencontré son homologue afghan à "
-              "Kaboul lundi pour discuter du processus de paix, ont indiqué des responsables.")
+    french = (
+        "Le ministre pakistanais des Affaires étrangères a rencontré son homologue afghan à "
+        "Kaboul lundi pour discuter du processus de paix, ont indiqué des responsables."
+    )
     out = cleaner(RawDocument("fr", "fr.txt", french, False))
     assert isinstance(out, Skip) and out.reason == SkipReason.NOT_ENGLISH and "fr" in out.detail
     out = cleaner(RawDocument("e", "e.txt", "Skip to content\n\nScroll to top", False))

@@ -41,8 +41,20 @@ def test_resolves_against_publication_date(text: str, date: dt.date, precision: 
     assert got is not None and (got.date, got.precision) == (date, precision)
 
 
-@pytest.mark.parametrize("text", ["in recent days", "16-year-long", "nearly 17 years", "decades",
-                                  "the last year", "the 1990s", "recently", "for years", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in recent days",
+        "16-year-long",
+        "nearly 17 years",
+        "decades",
+        "the last year",
+        "the 1990s",
+        "recently",
+        "for years",
+        "",
+    ],
+)
 def test_durations_and_vague_times_give_no_date(text: str) -> None:
     assert resolve(text, BASE) is None
 
@@ -61,6 +73,11 @@ def test_relative_dates_need_a_base() -> None:
 
 
 def test_dateline() -> None:
-    assert find_dateline(["Skip to content", "Can the US and Pakistan reset ties?", "September 5, 2018"]) == BASE
+    assert (
+        find_dateline(
+            ["Skip to content", "Can the US and Pakistan reset ties?", "September 5, 2018"]
+        )
+        == BASE
+    )
     assert find_dateline(["ISLAMABAD, Sept. 5, 2018 (Newswire) - Talks began."]) == BASE
     assert find_dateline(["No date here at all."]) is None

@@ -8,7 +8,8 @@ from dyad.types import Document, RawDocument, Sentence, SkipReason
 
 STORY = " ".join(
     f"Paragraph {i}: officials in Islamabad and Washington said talks on the Afghan peace process "
-    f"continued for a {i}th day as envoys met in Doha." for i in range(12)
+    f"continued for a {i}th day as envoys met in Doha."
+    for i in range(12)
 )
 
 
@@ -38,7 +39,9 @@ def test_near_duplicate_syndicated_copy() -> None:
     _check(d, _doc("a", STORY))
     copy = STORY.replace("continued", "went on", 1).replace("envoys", "diplomats", 1)
     skip = _check(d, _doc("b", copy))
-    assert skip is not None and skip.reason == SkipReason.NEAR_DUPLICATE and skip.duplicate_of == "a"
+    assert (
+        skip is not None and skip.reason == SkipReason.NEAR_DUPLICATE and skip.duplicate_of == "a"
+    )
     other = "The IMF approved a loan for Pakistan after months of talks in Washington. " * 12
     assert _check(d, _doc("c", other)) is None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import triples
 
+from conftest import triples
 from dyad.types import DatePrecision, Modality
 
 WED = dt.date(2018, 9, 5)
@@ -20,8 +20,14 @@ WED = dt.date(2018, 9, 5)
         ("The Pentagon cancelled $300 million in aid to Pakistan.", {("USA", "PAK", "SANCTION")}),
         ("Pakistani police arrested Hafiz Saeed in Lahore.", {("PAK", "PAK", "COERCE")}),
         ("Mike Pompeo met Shah Mahmood Qureshi in Islamabad.", {("USA", "PAK", "CONSULT")}),
-        ("Iran threatened to close the Strait of Hormuz to American ships.", {("IRN", "USA", "THREATEN")}),
-        ("China and Pakistan signed an agreement on trade.", {("CHN", "PAK", "SUPPORT"), ("PAK", "CHN", "SUPPORT")}),
+        (
+            "Iran threatened to close the Strait of Hormuz to American ships.",
+            {("IRN", "USA", "THREATEN")},
+        ),
+        (
+            "China and Pakistan signed an agreement on trade.",
+            {("CHN", "PAK", "SUPPORT"), ("PAK", "CHN", "SUPPORT")},
+        ),
         ("Afghan forces attacked Taliban positions in Helmand.", {("AFG", "AFG", "ASSAULT")}),
     ],
 )
@@ -34,7 +40,10 @@ def test_who_did_what_to_whom(coder, text: str, expected: set) -> None:
     [
         ("Khan would not support any action that helps America.", Modality.HYPOTHETICAL),
         ("The Taliban could well shrug off Pakistan's requests.", Modality.HYPOTHETICAL),
-        ("If Islamabad refuses to cooperate with Washington, it will lose the loan.", Modality.CONDITIONAL),
+        (
+            "If Islamabad refuses to cooperate with Washington, it will lose the loan.",
+            Modality.CONDITIONAL,
+        ),
         ("Pakistan did not accuse India of the attack.", Modality.NEGATED),
         ("Will Pakistan reject the American demand?", Modality.QUESTION),
         ("Khan has a golden opportunity to cooperate with America.", Modality.HYPOTHETICAL),
@@ -51,11 +60,19 @@ def test_statements_that_are_not_facts_are_not_coded(coder, text: str, modality:
     [
         ("Syria says it will not accept any more refugees from Iraq.", ("SYR", "REJECT")),
         ("Iraq said it would allow the return of UN weapons inspectors.", ("IRQ", "AGREE")),
-        ("The Bush administration declared that China must drop barriers to US exports.", ("USA", "REQUEST")),
-        ("Palestinian leaders said they would boycott all official contact with the United States.", ("PSE", "THREATEN")),
+        (
+            "The Bush administration declared that China must drop barriers to US exports.",
+            ("USA", "REQUEST"),
+        ),
+        (
+            "Palestinian leaders said they would boycott all official contact with the United States.",
+            ("PSE", "THREATEN"),
+        ),
     ],
 )
-def test_announced_intents_and_demands_are_events(coder, text: str, expected: tuple[str, str]) -> None:
+def test_announced_intents_and_demands_are_events(
+    coder, text: str, expected: tuple[str, str]
+) -> None:
     assert expected in {(s, p) for s, _, p in triples(coder(text, WED))}
 
 
@@ -65,23 +82,38 @@ def test_an_analysts_future_is_not_a_states_intent(coder) -> None:
 
 
 def test_dates_come_from_the_clause(coder) -> None:
-    (e,) = [e for e in coder("On Sunday, the Pentagon cancelled $300 million in aid to Pakistan.", WED)]
+    (e,) = [
+        e for e in coder("On Sunday, the Pentagon cancelled $300 million in aid to Pakistan.", WED)
+    ]
     assert (e.date.date, e.date.precision) == (dt.date(2018, 9, 2), DatePrecision.DAY)
-    events = coder("US President Donald Trump said at the beginning of the year that his administration was suspending aid payments to Pakistan.", WED)
-    assert any(e.date.date == dt.date(2018, 1, 1) and e.date.precision == DatePrecision.MONTH for e in events)
+    events = coder(
+        "US President Donald Trump said at the beginning of the year that his administration was suspending aid payments to Pakistan.",
+        WED,
+    )
+    assert any(
+        e.date.date == dt.date(2018, 1, 1) and e.date.precision == DatePrecision.MONTH
+        for e in events
+    )
     (e,) = coder("Pakistan accused India of shelling villages.", WED)
     assert (e.date.date, e.date.precision) == (WED, DatePrecision.DOCUMENT)
 
 
 def test_location_of_the_event(coder) -> None:
-    events = coder("Pakistani police arrested Hafiz Saeed in Lahore on Wednesday.", dt.date(2019, 7, 17))
+    events = coder(
+        "Pakistani police arrested Hafiz Saeed in Lahore on Wednesday.", dt.date(2019, 7, 17)
+    )
     assert events and events[0].location is not None and events[0].location.country == "PAK"
 
 
 def test_every_event_has_codes_and_evidence(coder) -> None:
     text = "Pakistan expelled India's high commissioner on Wednesday."
     (e,) = coder(text, dt.date(2019, 8, 7))
-    assert e.cameo.startswith("16") and e.plover == "SANCTION" and e.goldstein < 0 and int(e.quad_class) == 4
+    assert (
+        e.cameo.startswith("16")
+        and e.plover == "SANCTION"
+        and e.goldstein < 0
+        and int(e.quad_class) == 4
+    )
     assert e.sentence == text and e.end - e.start == len(text) and e.event_id and e.mention_id
 
 

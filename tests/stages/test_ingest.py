@@ -62,7 +62,11 @@ def test_binary_and_empty_and_oversized_files_are_skipped_with_reasons(tmp_path:
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
     docs, skips = _read(tmp_path, max_bytes=2000)
     reasons = {Path(s.origin).name: s.reason for s in skips}
-    assert reasons == {"bin.txt": SkipReason.BINARY, "big.txt": SkipReason.TOO_LARGE, "notes.pdf": SkipReason.UNSUPPORTED}
+    assert reasons == {
+        "bin.txt": SkipReason.BINARY,
+        "big.txt": SkipReason.TOO_LARGE,
+        "notes.pdf": SkipReason.UNSUPPORTED,
+    }
     # An empty file is read as empty text: the clean stage skips it as empty.
     assert sorted(d.doc_id for d in docs) == ["empty", "ok"]
 
@@ -96,9 +100,17 @@ def test_jsonl_records_and_broken_lines(tmp_path: Path) -> None:
 
 def test_warc_html_responses_and_a_truncated_archive(tmp_path: Path) -> None:
     records = [
-        ("https://example.com/1", f"<html><body><p>{GOOD}</p></body></html>".encode(), "text/html; charset=utf-8"),
+        (
+            "https://example.com/1",
+            f"<html><body><p>{GOOD}</p></body></html>".encode(),
+            "text/html; charset=utf-8",
+        ),
         ("https://example.com/logo.png", b"\x89PNG...", "image/png"),
-        ("https://example.com/2", b"<html><body><p>Second story about talks.</p></body></html>", "text/html"),
+        (
+            "https://example.com/2",
+            b"<html><body><p>Second story about talks.</p></body></html>",
+            "text/html",
+        ),
     ]
     (tmp_path / "crawl.warc.gz").write_bytes(_warc(records, gz=True))
     data = _warc(records, gz=True)
@@ -113,7 +125,9 @@ def test_warc_html_responses_and_a_truncated_archive(tmp_path: Path) -> None:
 
 
 def test_uncompressed_warc_is_read(tmp_path: Path) -> None:
-    (tmp_path / "c.warc").write_bytes(_warc([("https://example.com/x", b"<p>Talks.</p>", "text/html")], gz=False))
+    (tmp_path / "c.warc").write_bytes(
+        _warc([("https://example.com/x", b"<p>Talks.</p>", "text/html")], gz=False)
+    )
     docs, _ = _read(tmp_path)
     assert len(docs) == 1
 
@@ -144,7 +158,7 @@ def test_meta_csv_gives_dates_and_rejects_bad_rows(tmp_path: Path) -> None:
     docs, _ = _read(tmp_path / "s.txt", meta=load_meta(meta))
     assert docs[0].date == dt.date(2018, 9, 5) and docs[0].date_source == "meta" and docs[0].url
     meta.write_text("doc_id,date\ns,05/09/2018\n")
-    with pytest.raises(InputError, match="meta.csv:2"):
+    with pytest.raises(InputError, match=r"meta\.csv:2"):
         load_meta(meta)
     meta.write_text("id,when\n")
     with pytest.raises(InputError, match="doc_id,date"):

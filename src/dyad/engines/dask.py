@@ -26,9 +26,16 @@ from dyad.errors import EngineError
 from dyad.pipeline import Counts, Pipeline
 from dyad.settings import Settings
 from dyad.stages import dedup
-from dyad.stages.ingest import MetaRow, count_lines, iter_files, load_meta, read_inputs, read_jsonl_lines
-from dyad.store import Store, write_partition
 from dyad.stages.dedup import Deduper
+from dyad.stages.ingest import (
+    MetaRow,
+    count_lines,
+    iter_files,
+    load_meta,
+    read_inputs,
+    read_jsonl_lines,
+)
+from dyad.store import Store, write_partition
 from dyad.types import Document, DocumentResult, RawDocument, Skip, Span
 
 # A partition is this many records of a JSONL file, one WARC file, or this many small files
@@ -68,7 +75,9 @@ def partitions(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Part], lis
     return parts, skips
 
 
-def _read(part: Part, meta: dict[str, MetaRow] | None, max_bytes: int) -> Iterator[RawDocument | Skip]:
+def _read(
+    part: Part, meta: dict[str, MetaRow] | None, max_bytes: int
+) -> Iterator[RawDocument | Skip]:
     for path, first, last in part:
         if first:
             yield from read_jsonl_lines(path, first, last, meta, max_bytes)
@@ -77,8 +86,12 @@ def _read(part: Part, meta: dict[str, MetaRow] | None, max_bytes: int) -> Iterat
 
 
 def code_partition(
-    part: Part, meta: dict[str, MetaRow] | None, settings: Settings, known: dict[str, str],
-    folder: str, run_id: str,
+    part: Part,
+    meta: dict[str, MetaRow] | None,
+    settings: Settings,
+    known: dict[str, str],
+    folder: str,
+    run_id: str,
 ) -> dict[str, Any]:
     """Run on a worker: code the documents of a partition and write them to ``folder``."""
     pipe = _PIPELINES.get(settings)
@@ -98,9 +111,20 @@ def code_partition(
     write_partition(results, skips, folder, run_id)
     return {
         "folder": folder,
-        "documents": [(r.document.doc_id, r.document.content_hash, r.document.origin, r.signature,
-                       len(r.sentences), sum(e.modality == "asserted" for e in r.events)) for r in results],
-        "inputs": pipe.counts.inputs, "unchanged": pipe.counts.unchanged, "parsed": pipe.counts.parsed,
+        "documents": [
+            (
+                r.document.doc_id,
+                r.document.content_hash,
+                r.document.origin,
+                r.signature,
+                len(r.sentences),
+                sum(e.modality == "asserted" for e in r.events),
+            )
+            for r in results
+        ],
+        "inputs": pipe.counts.inputs,
+        "unchanged": pipe.counts.unchanged,
+        "parsed": pipe.counts.parsed,
         "skipped": len(skips),
     }
 
@@ -125,25 +149,44 @@ def run_dask(
     parts, list_skips = partitions(paths)
     counts = Counts()
     skips_by_reason: dict[str, int] = {}
-    root = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="dyad-partitions-", dir=Path(db).parent))
+    root = (
+        Path(work_dir)
+        if work_dir
+        else Path(tempfile.mkdtemp(prefix="dyad-partitions-", dir=Path(db).parent))
+    )
     with Store(db) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
-        deduper = Deduper(settings.near_duplicate_threshold, settings.minhash_permutations, settings.near_duplicate_min_words)
+        deduper = Deduper(
+            settings.near_duplicate_threshold,
+            settings.minhash_permutations,
+            settings.near_duplicate_min_words,
+        )
         deduper.seed(((c, d) for d, (_, c) in known.items()), store.signatures())
         cluster = None
         status = "failed"
         try:
             if address is None:
                 cluster = LocalCluster(
-                    n_workers=workers or settings.processes, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=40,
+                    n_workers=workers or settings.processes,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
                 )
             client = Client(address or cluster)
             [known_raw] = client.scatter([{d: r for d, (r, _) in known.items()}], broadcast=True)
             futures = [
-                client.submit(code_partition, part, meta_rows, settings, known_raw, str(root / f"part-{i:06d}"),
-                              run_id, pure=False)
+                client.submit(
+                    code_partition,
+                    part,
+                    meta_rows,
+                    settings,
+                    known_raw,
+                    str(root / f"part-{i:06d}"),
+                    run_id,
+                    pure=False,
+                )
                 for i, part in enumerate(parts)
             ]
             store.write([], list_skips, run_id)
@@ -151,7 +194,9 @@ def run_dask(
                 info = future.result()
                 accepted: list[str] = []
                 duplicates: list[Skip] = []
-                for doc_id, content_hash, origin, signature, n_sentences, n_events in info["documents"]:
+                for doc_id, content_hash, origin, signature, n_sentences, n_events in info[
+                    "documents"
+                ]:
                     stub = Document(doc_id, origin, "", content_hash, (Span(0, 0),))
                     if doc_id in known:
                         deduper.forget(doc_id)

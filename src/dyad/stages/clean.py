@@ -45,11 +45,34 @@ LANGUAGE_MIN_PROBABILITY = 0.90
 # English prose has at least this share of these function words (about a quarter, typically);
 # other languages have almost none of them.
 ENGLISH_FUNCTION_SHARE = 0.12
-_ENGLISH_FUNCTION_WORDS = frozenset("the of and to in a is that for on was with by it as at from has have said".split())
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "was",
+        "with",
+        "by",
+        "it",
+        "as",
+        "at",
+        "from",
+        "has",
+        "have",
+        "said",
+    ]
+)
 # Paragraphs considered for a dateline or an explicit date near the top.
 DATELINE_PARAGRAPHS = 8
 
-_CLOSING = tuple('.!?…"”’\')]:;')
+_CLOSING = tuple(".!?…\"”’')]:;")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _EMBED_XPATH = (
@@ -202,7 +225,11 @@ class Cleaner:
             return None
         if self.language == "en":
             words = sample.lower().split()
-            if words and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words) >= ENGLISH_FUNCTION_SHARE:
+            if (
+                words
+                and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) / len(words)
+                >= ENGLISH_FUNCTION_SHARE
+            ):
                 return None
         if self._langid is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier

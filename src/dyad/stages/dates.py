@@ -113,20 +113,28 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         if m:
             d = _full_date(m)
             return (d, d) if d else None
-    m = re.fullmatch(rf"(?:early|mid|late|the end of|the beginning of|the start of|mid-)?\s*{_MONTH_RE},?\s+((?:19|20)\d\d)", text.strip(" ,."), re.I)
+    m = re.fullmatch(
+        rf"(?:early|mid|late|the end of|the beginning of|the start of|mid-)?\s*{_MONTH_RE},?\s+((?:19|20)\d\d)",
+        text.strip(" ,."),
+        re.I,
+    )
     m = m or re.search(rf"\b{_MONTH_RE},?\s+((?:19|20)\d\d)\b", text, re.I)
     if m:
         month, year = _MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2))
         return _month(year, month)
     if _DURATION.search(low) and not re.search(r"\bago\b|\bearlier\b|\blater\b", low):
         return None
-    if re.search(r"\b\d{2,4}'?s\b", low) or re.match(r"the (past|last|previous|coming) (year|month|week|decade)", text.lower().strip()):
+    if re.search(r"\b\d{2,4}'?s\b", low) or re.match(
+        r"the (past|last|previous|coming) (year|month|week|decade)", text.lower().strip()
+    ):
         return None  # a decade ("the 1990s"), or a duration ("for the last year")
     m = re.fullmatch(r"(?:the )?(?:year )?((?:19|20)\d\d)", low)
     if m:
         y = int(m.group(1))
         return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    m = re.fullmatch(r"(?:early|late|mid-?|the (?:beginning|start|end|middle) of) ?((?:19|20)\d\d)", low)
+    m = re.fullmatch(
+        r"(?:early|late|mid-?|the (?:beginning|start|end|middle) of) ?((?:19|20)\d\d)", low
+    )
     if m:
         return _part_of_year(int(m.group(1)), low)
     if base is None:
@@ -141,17 +149,25 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         d = base + dt.timedelta(days=1)
         return d, d
 
-    m = re.fullmatch(rf"(last |this |next |this past |past )?{_WEEKDAY_RE}( (morning|afternoon|evening|night))?", low, re.I)
+    m = re.fullmatch(
+        rf"(last |this |next |this past |past )?{_WEEKDAY_RE}( (morning|afternoon|evening|night))?",
+        low,
+        re.I,
+    )
     if m:
         return _weekday(base, _WEEKDAYS[m.group(2).lower()], (m.group(1) or "").strip(), future)
 
-    m = re.fullmatch(r"(last|this|next|earlier this|later this|the past|the previous|the coming) (week|month|year|weekend)", low)
+    m = re.fullmatch(
+        r"(last|this|next|earlier this|later this|the past|the previous|the coming) (week|month|year|weekend)",
+        low,
+    )
     if m:
         return _relative_period(base, m.group(1), m.group(2))
 
     m = re.fullmatch(
         r"(?:the )?(beginning|start|end|middle|first half|second half|early part|latter part) of "
-        r"(?:the |this |last |next )?(year|month)", low,
+        r"(?:the |this |last |next )?(year|month)",
+        low,
     )
     m = m or re.fullmatch(r"(early|late|mid-?) ?(?:this |last |next )?(year|month)", low)
     if m:
@@ -170,20 +186,32 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
         return _ago(base, n, m.group(2))
 
-    m = re.fullmatch(rf"(early|late|mid-?|the (?:beginning|start|end|middle) of |last |this |next |this past |past )?\s*{_MONTH_RE}", low, re.I)
+    m = re.fullmatch(
+        rf"(early|late|mid-?|the (?:beginning|start|end|middle) of |last |this |next |this past |past )?\s*{_MONTH_RE}",
+        low,
+        re.I,
+    )
     if m:
         month = _MONTHS[m.group(2).lower().rstrip(".")]
-        which = (m.group(1) or "").strip()
+        part = (m.group(1) or "").strip()
         year = base.year
-        if which == "next" or (future and which not in {"last", "this past", "past"}):
-            year += 1 if month <= base.month and which == "next" or (future and month < base.month) else 0
-        elif which in {"last", "this past", "past"}:
+        if part == "next" or (future and part not in {"last", "this past", "past"}):
+            year += (
+                1
+                if (month <= base.month and part == "next") or (future and month < base.month)
+                else 0
+            )
+        elif part in {"last", "this past", "past"}:
             year -= 1 if month >= base.month else 0
         elif not future and month > base.month:
             year -= 1
         return _month(year, month)
 
-    m = re.fullmatch(rf"{_MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}", low, re.I)
+    m = re.fullmatch(
+        rf"{_MONTH_RE} (\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}",
+        low,
+        re.I,
+    )
     if m:
         month_name = m.group(1) or m.group(4)
         day = int(m.group(2) or m.group(3))
@@ -264,7 +292,9 @@ def _weekday(base: dt.date, weekday: int, modifier: str, future: bool) -> tuple[
 
 
 def _relative_period(base: dt.date, which: str, unit: str) -> tuple[dt.date, dt.date]:
-    step = {"last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1}.get(which, 0)
+    step = {"last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1}.get(
+        which, 0
+    )
     if unit in {"week", "weekend"}:
         monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=step)
         if unit == "weekend":
@@ -285,7 +315,9 @@ def _ago(base: dt.date, n: int, unit: str) -> tuple[dt.date, dt.date]:
         return d, d
     if unit == "week":
         d = base - dt.timedelta(weeks=n)
-        return d - dt.timedelta(days=d.weekday()), d - dt.timedelta(days=d.weekday()) + dt.timedelta(days=6)
+        return d - dt.timedelta(days=d.weekday()), d - dt.timedelta(
+            days=d.weekday()
+        ) + dt.timedelta(days=6)
     if unit == "month":
         month = base.month - n
         year, month = base.year + (month - 1) // 12, (month - 1) % 12 + 1

@@ -118,14 +118,23 @@ class Deduper:
         signature ``sig``, None for a text too short to compare) is remembered."""
         first = self._hashes.get(doc.content_hash)
         if first is not None and first != doc.doc_id:
-            return Skip(doc.origin, SkipReason.DUPLICATE, f"same content as {first}", doc_id=doc.doc_id, duplicate_of=first)
+            return Skip(
+                doc.origin,
+                SkipReason.DUPLICATE,
+                f"same content as {first}",
+                doc_id=doc.doc_id,
+                duplicate_of=first,
+            )
         if sig is not None:
             near = self._nearest(doc.doc_id, sig)
             if near is not None:
                 other, similarity = near
                 return Skip(
-                    doc.origin, SkipReason.NEAR_DUPLICATE, f"{similarity:.0%} similar to {other}",
-                    doc_id=doc.doc_id, duplicate_of=other,
+                    doc.origin,
+                    SkipReason.NEAR_DUPLICATE,
+                    f"{similarity:.0%} similar to {other}",
+                    doc_id=doc.doc_id,
+                    duplicate_of=other,
                 )
         self._hashes[doc.content_hash] = doc.doc_id
         if sig is not None:

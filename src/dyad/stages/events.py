@@ -34,10 +34,10 @@ from dyad.errors import DataFileError
 from dyad.stages import dates
 from dyad.stages.actors import (
     ActorBook,
-    counted,
     Discourse,
     Known,
     SentenceActors,
+    counted,
     noun_phrase_actor,
     np_tokens,
     resolve,
@@ -58,39 +58,143 @@ from dyad.types import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-COMPLEMENTS = frozenset({"intent", "promise", "threat", "refusal", "request", "order", "prepare", "decide"})
+COMPLEMENTS = frozenset(
+    {"intent", "promise", "threat", "refusal", "request", "order", "prepare", "decide"}
+)
 # What an authority orders that makes the order coercive: "ordered the paper to suspend…".
-RESTRICTIONS = frozenset("suspend stop close halt leave cease shut vacate disband dissolve surrender quit evacuate".split())
+RESTRICTIONS = frozenset(
+    [
+        "suspend",
+        "stop",
+        "close",
+        "halt",
+        "leave",
+        "cease",
+        "shut",
+        "vacate",
+        "disband",
+        "dissolve",
+        "surrender",
+        "quit",
+        "evacuate",
+    ]
+)
 DEFAULT_TARGETS = (
     "dobj", "dative", "nsubjpass", "with", "to", "against", "on", "at", "into", "toward",
     "towards", "upon", "from", "over", "owner",
 )  # fmt: skip
 PATTERN_KEYS = frozenset(
-    "verb noun adj cameo object particle prep complement target mutual speech refine "
-    "needs_target intransitive reverse action_only subject reciprocal plover".split()
+    [
+        "verb",
+        "noun",
+        "adj",
+        "cameo",
+        "object",
+        "particle",
+        "prep",
+        "complement",
+        "target",
+        "mutual",
+        "speech",
+        "refine",
+        "needs_target",
+        "intransitive",
+        "reverse",
+        "action_only",
+        "subject",
+        "reciprocal",
+        "plover",
+    ]
 )
-STATE_VERBS = frozenset("be have seem become remain stay get appear look sound".split())
+STATE_VERBS = frozenset(
+    ["be", "have", "seem", "become", "remain", "stay", "get", "appear", "look", "sound"]
+)
 # Where an actor's country is unknown ("police", "rebels"), the event's place or the other
 # party's country is used, at this confidence factor.
 DOMESTIC_CONFIDENCE = 0.7
 # Verbs whose object is who does the embedded action: "urged Pakistan to act".
 OBJECT_CONTROL = frozenset(
-    """urge ask tell force compel allow let permit invite encourage order persuade convince help
-    pressure press push request require instruct authorize want expect nominate appoint warn
-    call implore""".split()
+    [
+        "urge",
+        "ask",
+        "tell",
+        "force",
+        "compel",
+        "allow",
+        "let",
+        "permit",
+        "invite",
+        "encourage",
+        "order",
+        "persuade",
+        "convince",
+        "help",
+        "pressure",
+        "press",
+        "push",
+        "request",
+        "require",
+        "instruct",
+        "authorize",
+        "want",
+        "expect",
+        "nominate",
+        "appoint",
+        "warn",
+        "call",
+        "implore",
+    ]
 )
-REL_PRONOUNS = frozenset("that which who whom whose".split())
+REL_PRONOUNS = frozenset(["that", "which", "who", "whom", "whose"])
 DEONTIC = frozenset({"must", "should", "ought"})
-ASPECTUAL = frozenset("resume continue start begin keep stop cease carry go step".split())
+ASPECTUAL = frozenset(
+    ["resume", "continue", "start", "begin", "keep", "stop", "cease", "carry", "go", "step"]
+)
 # Nouns whose "of" phrase is what they count: "part of a military aid program".
-QUANTITY_NOUNS = frozenset("part portion some most half all much rest share bulk tranche installment instalment".split())
+QUANTITY_NOUNS = frozenset(
+    [
+        "part",
+        "portion",
+        "some",
+        "most",
+        "half",
+        "all",
+        "much",
+        "rest",
+        "share",
+        "bulk",
+        "tranche",
+        "installment",
+        "instalment",
+    ]
+)
 # Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
 INSTRUMENT_NOUNS = frozenset(
-    """bombing explosion blast attack bomb device mine minefield rocket shell missile shelling
-    airstrike strike ambush gunfire fire raid""".split()
+    [
+        "bombing",
+        "explosion",
+        "blast",
+        "attack",
+        "bomb",
+        "device",
+        "mine",
+        "minefield",
+        "rocket",
+        "shell",
+        "missile",
+        "shelling",
+        "airstrike",
+        "strike",
+        "ambush",
+        "gunfire",
+        "fire",
+        "raid",
+    ]
 )
 
-ANAPHORIC_STATE_NOUNS = frozenset("country nation state government republic kingdom".split())
+ANAPHORIC_STATE_NOUNS = frozenset(
+    ["country", "nation", "state", "government", "republic", "kingdom"]
+)
 
 # How an embedded action's CAMEO code becomes an intent, threat, refusal or request code.
 _INTENT = {
@@ -180,7 +284,9 @@ class Pattern:
     @property
     def specificity(self) -> int:
         # A subject constraint says most about the event ("peacekeepers arrived"): it counts twice.
-        return sum(x is not None for x in (self.objects, self.particles, self.preps)) + 2 * (self.subjects is not None)
+        return sum(x is not None for x in (self.objects, self.particles, self.preps)) + 2 * (
+            self.subjects is not None
+        )
 
     def describe(self) -> str:
         parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
@@ -225,13 +331,17 @@ class PatternBook:
                 goldstein = float(info["goldstein"])
             except (KeyError, TypeError, ValueError) as e:
                 raise DataFileError(where, code, "goldstein must be a number") from e
-            codes[code] = CameoCode(code, str(info.get("name", "")), goldstein, plover, info.get("mode"))
+            codes[code] = CameoCode(
+                code, str(info.get("name", "")), goldstein, plover, info.get("mode")
+            )
         where = "dyad/data/events/patterns.yaml"
         data = _yaml(where, base.joinpath("patterns.yaml").read_text("utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
             raise DataFileError(where, "top level", "expected classes and a patterns list")
         classes = data.get("classes") or {}
-        patterns = [_pattern(where, i, raw, classes, codes) for i, raw in enumerate(data["patterns"])]
+        patterns = [
+            _pattern(where, i, raw, classes, codes) for i, raw in enumerate(data["patterns"])
+        ]
         return cls(patterns, codes)
 
     def candidates(self, token: Token) -> list[Pattern]:
@@ -259,14 +369,18 @@ class PatternBook:
             raise KeyError(code)
         return found
 
-    def trigger_rules(self) -> tuple[set[str], list[tuple[frozenset[str], tuple[frozenset[str], ...]]]]:
+    def trigger_rules(
+        self,
+    ) -> tuple[set[str], list[tuple[frozenset[str], tuple[frozenset[str], ...]]]]:
         """What the candidate filter looks for: lemmas that are triggers on their own, and
         lemmas that are triggers only with certain other words in the sentence (a pattern's
         object, particle, preposition or subject: "hold" only with "talks", "meeting"…)."""
         strong: set[str] = set(DEONTIC)
         conditional: list[tuple[frozenset[str], tuple[frozenset[str], ...]]] = []
         for p in self.patterns:
-            groups = tuple(g for g in (p.objects, p.particles, p.preps, p.subjects) if g is not None)
+            groups = tuple(
+                g for g in (p.objects, p.particles, p.preps, p.subjects) if g is not None
+            )
             if p.action_only:
                 groups += (frozenset({"to"}),)  # "wants Pakistan to act", "decision to scrap"
             if groups:
@@ -290,7 +404,11 @@ def _words(raw: Any, classes: dict[str, Any], where: str, what: str) -> frozense
     out: set[str] = set()
     for item in items:
         if not isinstance(item, str):
-            hint = " (quote on, off, yes and no: YAML reads them as true/false)" if isinstance(item, bool) else ""
+            hint = (
+                " (quote on, off, yes and no: YAML reads them as true/false)"
+                if isinstance(item, bool)
+                else ""
+            )
             raise DataFileError(where, what, f"expected words, got {item!r}{hint}")
         if item.startswith("@"):
             if item[1:] not in classes:
@@ -301,7 +419,9 @@ def _words(raw: Any, classes: dict[str, Any], where: str, what: str) -> frozense
     return frozenset(out)
 
 
-def _pattern(where: str, i: int, raw: Any, classes: dict[str, Any], codes: dict[str, CameoCode]) -> Pattern:
+def _pattern(
+    where: str, i: int, raw: Any, classes: dict[str, Any], codes: dict[str, CameoCode]
+) -> Pattern:
     what = f"pattern {i}"
     if not isinstance(raw, dict):
         raise DataFileError(where, what, "must be a mapping")
@@ -401,7 +521,7 @@ def _with_conjuncts(token: Token) -> list[Token]:
 
 
 def _prep_objects(token: Token, preps: set[str] | frozenset[str]) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for c in token.children:
         if c.dep_ in {"prep", "agent"} and c.lower_ in preps:
             out.extend(p for p in c.children if p.dep_ == "pobj")
@@ -426,7 +546,9 @@ def _object(token: Token) -> Token | None:
 class Coder:
     """Codes parsed sentences into events."""
 
-    def __init__(self, actors: ActorBook, patterns: PatternBook, nlp: Any, fuzzy_threshold: float = 90.0) -> None:
+    def __init__(
+        self, actors: ActorBook, patterns: PatternBook, nlp: Any, fuzzy_threshold: float = 90.0
+    ) -> None:
         self.actors = actors
         self.patterns = patterns
         self.nlp = nlp
@@ -442,16 +564,22 @@ class Coder:
             frame = self._fits(token, p)
             if frame is not None and (best is None or p.specificity > best.pattern.specificity):
                 best = frame
-        if best is None and token.pos_ == "VERB" and any(
-            c.dep_ == "aux" and c.lower_ in DEONTIC for c in token.children
+        if (
+            best is None
+            and token.pos_ == "VERB"
+            and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in token.children)
         ):
             best = Frame(token, _generic(token), "", None)
         return best
 
     def _fits(self, token: Token, p: Pattern) -> Frame | None:
         obj = None
-        if p.particles is not None and not ((_particles(token) | {c.lower_ for c in _children(token, "prep")}) & p.particles):
-            return None  # "forced the agency out of the country": "out" may be parsed as a preposition
+        if p.particles is not None and not (
+            (_particles(token) | {c.lower_ for c in _children(token, "prep")}) & p.particles
+        ):
+            return (
+                None  # "forced the agency out of the country": "out" may be parsed as a preposition
+            )
         if p.preps is not None:
             preps = {c.lower_ for c in token.children if c.dep_ in {"prep", "agent", "dative"}}
             if not (preps & p.preps):
@@ -466,7 +594,9 @@ class Coder:
             # not deeper words ("US military chief General Dunford" is no troop movement)
             heads = _children(token, "nsubj", "nsubjpass")
             heads += [o for h in heads for o in _prep_objects(h, {"of"})]
-            words = {t.lemma_.lower() for h in heads for t in [h, *_children(h, "compound", "amod")]}
+            words = {
+                t.lemma_.lower() for h in heads for t in [h, *_children(h, "compound", "amod")]
+            }
             if not words & p.subjects:
                 return None
         if p.objects is not None:
@@ -488,7 +618,9 @@ class Coder:
         candidates: list[Token] = []
         if p.kind == "verb":
             candidates += _children(token, "dobj", "nsubjpass", "attr", "dative")
-            candidates += [c for prt in _children(token, "prt") for c in prt.children if c.dep_ == "pobj"]
+            candidates += [
+                c for prt in _children(token, "prt") for c in prt.children if c.dep_ == "pobj"
+            ]
             candidates += _prep_objects(token, {"for", "on", "to", "of", "in", "under"})
         else:
             candidates += _prep_objects(token, {"of"})
@@ -496,8 +628,9 @@ class Coder:
             candidates.append(token)
         for c in list(candidates):
             if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c is not token:
-                # "part of a military aid program", "the return of inspectors"
-                candidates += _prep_objects(c, {"of"})
+                # "part of a military aid program", "the return of inspectors";
+                # an amount is "in" what it counts ("$300 million in aid")
+                candidates += _prep_objects(c, {"of", "in"} if c.pos_ == "NUM" else {"of"})
         for c in candidates:
             for t in [c, *_children(c, "compound", "amod"), *_children(c, "conj")]:
                 if t.lemma_.lower() in p.objects or t.lower_ in p.objects:
@@ -525,7 +658,13 @@ class Coder:
             decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
             decisions.append(decision)
             for event in self._code_frame(frame, sent, ctx, discourse, decision):
-                key = (event.source.cameo, event.target.cameo if event.target else None, event.plover, event.trigger, event.modality)
+                key = (
+                    event.source.cameo,
+                    event.target.cameo if event.target else None,
+                    event.plover,
+                    event.trigger,
+                    event.modality,
+                )
                 if key in seen:
                     continue
                 seen.add(key)
@@ -537,23 +676,36 @@ class Coder:
         self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
 
-    def _remember_people(self, doc: Doc, sent: SentenceActors, discourse: Discourse, index: int) -> None:
+    def _remember_people(
+        self, doc: Doc, sent: SentenceActors, discourse: Discourse, index: int
+    ) -> None:
         """Persons the dictionaries do not know, so a later surname does not fall to a known
         person of the same name (Tauseef Ahmed Khan is not Imran Khan)."""
         for ent in doc.ents:
             if ent.label_ != "PERSON" or len(ent) < 2:
                 continue
-            if any(m.entry.kind == "person" and m.start <= ent.root.i < m.end for m in sent.matches):
+            if any(
+                m.entry.kind == "person" and m.start <= ent.root.i < m.end for m in sent.matches
+            ):
                 continue
             known = discourse.surname(ent[-1].text)
             if known is not None and known.text == ent.text:
                 continue
             mention = noun_phrase_actor(ent.root, sent, discourse, index)
-            actor = mention.actor if mention and mention.actor.code and mention.how != "coreference" else None
+            actor = (
+                mention.actor
+                if mention and mention.actor.code and mention.how != "coreference"
+                else None
+            )
             discourse.remember(Known(actor, ent.text, index, "person", ent[-1].text))
 
     def _code_frame(
-        self, frame: Frame, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse, decision: Decision
+        self,
+        frame: Frame,
+        sent: SentenceActors,
+        ctx: SentenceContext,
+        discourse: Discourse,
+        decision: Decision,
     ) -> list[Event]:
         token, p = frame.trigger, frame.pattern
         fact = assess(token)
@@ -566,7 +718,9 @@ class Coder:
                 or embedded.trigger.lemma_ in STATE_VERBS
                 or not (embedded.trigger.dep_ == "xcomp" or _is_infinitive(embedded.trigger))
             ):
-                decision.reason = "no action in the complement (a wish about a state, not a request)"
+                decision.reason = (
+                    "no action in the complement (a wish about a state, not a request)"
+                )
                 return []
             result = self._complement_code(p, embedded)
             if result is None:
@@ -603,13 +757,19 @@ class Coder:
         if plover is None:
             decision.reason = f"CAMEO {cameo} is a statement, not an event"
             return []
-        if not sources and token.pos_ in {"VERB", "AUX"} and (
-            _children(token, "nsubjpass")
-            or any(sj.lemma_.lower() in INSTRUMENT_NOUNS for sj in _children(token, "nsubj"))
+        if (
+            not sources
+            and token.pos_ in {"VERB", "AUX"}
+            and (
+                _children(token, "nsubjpass")
+                or any(sj.lemma_.lower() in INSTRUMENT_NOUNS for sj in _children(token, "nsubj"))
+            )
         ):
             sources = self._passive_source(token, sent, discourse)
         if not sources:
-            decision.reason = (decision.reason + "; " if decision.reason else "") + "no source actor"
+            decision.reason = (
+                decision.reason + "; " if decision.reason else ""
+            ) + "no source actor"
             return []
         location = self._location(token, sent, discourse)
         if location is None and embedded is not None:
@@ -625,25 +785,59 @@ class Coder:
                 decision.reason = "no source actor (the giver)"
                 return []
         needs_target = p.needs_target or (embedded is not None and embedded.pattern.needs_target)
-        actor_like = [u for u in unresolved if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token]
+        actor_like = [
+            u
+            for u in unresolved
+            if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token
+        ]
         # Last resort for an agent whose country nothing says ("President Dos Santos"): the
         # country the story is about.
-        story_country = discourse.main_country(a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a)
-        fallback = Location(story_country, story_country) if story_country and location is None else location
-        pairs = self._pairs(sources, targets, p, plover, location, needs_target, bool(unresolved), bool(actor_like), fallback)
+        story_country = discourse.main_country(
+            a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a
+        )
+        fallback = (
+            Location(story_country, story_country)
+            if story_country and location is None
+            else location
+        )
+        pairs = self._pairs(
+            sources,
+            targets,
+            p,
+            plover,
+            location,
+            needs_target,
+            bool(unresolved),
+            bool(actor_like),
+            fallback,
+        )
         if not pairs:
             why = (
-                "no source actor with a country" if not any(s.actor.code for s in sources)
-                else "no target actor" if needs_target or not targets
+                "no source actor with a country"
+                if not any(s.actor.code for s in sources)
+                else "no target actor"
+                if needs_target or not targets
                 else "source and target are one actor"
             )
             decision.reason = (decision.reason + "; " if decision.reason else "") + why
             return []
-        if p.reciprocal and not p.reverse and modality == Modality.ASSERTED and plover_override == p.plover:
-            pairs += [(t, s) for s, t in pairs if t is not None and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}]
+        if (
+            p.reciprocal
+            and not p.reverse
+            and modality == Modality.ASSERTED
+            and plover_override == p.plover
+        ):
+            pairs += [
+                (t, s)
+                for s, t in pairs
+                if t is not None
+                and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}
+            ]
         when = self._date(token, ctx, fact)
         events = [
-            self._event(frame, cameo, info, plover, src, tgt, when, location, modality, ctx, confidence)
+            self._event(
+                frame, cameo, info, plover, src, tgt, when, location, modality, ctx, confidence
+            )
             for src, tgt in pairs
         ]
         if not decision.reason:
@@ -681,7 +875,11 @@ class Coder:
         if p.complement == "decide":
             return inner or None
         if p.complement == "intent":
-            return _map_code(_INTENT, inner, p.cameo or "030") if inner and not conflictual(inner) else (p.cameo or "030")
+            return (
+                _map_code(_INTENT, inner, p.cameo or "030")
+                if inner and not conflictual(inner)
+                else (p.cameo or "030")
+            )
         negated = embedded is not None and any(c.dep_ == "neg" for c in embedded.trigger.children)
         if negated and p.complement in {"intent", "promise"}:
             # "vowed not to return the Golan Heights": a refusal
@@ -694,7 +892,11 @@ class Coder:
             return _map_code(_THREAT, inner, p.cameo or "130") if inner else p.cameo
         if p.complement == "refusal":
             return _map_code(_REFUSAL, inner, p.cameo or "120") if inner else p.cameo
-        if p.complement == "order" and embedded is not None and embedded.trigger.lemma_.lower() in RESTRICTIONS:
+        if (
+            p.complement == "order"
+            and embedded is not None
+            and embedded.trigger.lemma_.lower() in RESTRICTIONS
+        ):
             return "172"
         if p.complement in {"request", "order"}:
             return _map_code(_REQUEST, inner, p.cameo or "100") if inner else p.cameo
@@ -705,8 +907,14 @@ class Coder:
         return p.cameo
 
     def _convert(
-        self, frame: Frame, fact: Factuality, cameo: str, sent: SentenceActors, ctx: SentenceContext,
-        discourse: Discourse, subjects: list[ActorMention],
+        self,
+        frame: Frame,
+        fact: Factuality,
+        cameo: str,
+        sent: SentenceActors,
+        ctx: SentenceContext,
+        discourse: Discourse,
+        subjects: list[ActorMention],
     ) -> tuple[str, list[ActorMention], list[ActorMention] | None, str, float] | None:
         """A statement that is not asserted may still be an event of its own: an actor's
         announced intent (AGREE, THREATEN, REJECT), or a speaker's demand that another act."""
@@ -717,53 +925,85 @@ class Coder:
         if fact.speaker is None:
             # "Turkey will allow…": a state's plan reported as news is its announced intent;
             # a "would" or "could" without a speaker, or a future inside a quote, is not.
-            own_will = any(c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"} for c in frame.trigger.children)
+            own_will = any(
+                c.dep_ == "aux" and c.lower_ in {"will", "shall", "'ll"}
+                for c in frame.trigger.children
+            )
             if fact.modality != Modality.FUTURE or not own_will or _in_quote(frame.trigger):
                 return None
             if not subjects or not all(s.actor.code for s in subjects):
                 return None
             return self._intent(cameo, fact, subjects, None, "an announced plan", 0.8)
         speakers = self._actors_of(fact.speaker, sent, discourse, ctx)
-        speakers = [s for s in speakers if s.actor.code and s.actor.sector not in {"ELI", "MED", "EDU"}]
+        speakers = [
+            s for s in speakers if s.actor.code and s.actor.sector not in {"ELI", "MED", "EDU"}
+        ]
         if not speakers:
             return None
         speaker_codes = {m.actor.code for m in speakers}
         own_subject = _children(frame.trigger, "nsubj", "nsubjpass")
         by_pronoun = any(s.lower_ in {"we", "i", "it", "they", "he", "she"} for s in own_subject)
-        subject_is_speaker = by_pronoun or (bool(subjects) and {m.actor.code for m in subjects} <= speaker_codes)
+        subject_is_speaker = by_pronoun or (
+            bool(subjects) and {m.actor.code for m in subjects} <= speaker_codes
+        )
         if fact.deontic and subjects and not subject_is_speaker:
             code = _map_code(_REQUEST, cameo, "100") if cameo else "100"
-            return code, speakers, subjects, f"a demand: '{fact.speaker.text}' says others {fact.cue} act", 0.9
+            return (
+                code,
+                speakers,
+                subjects,
+                f"a demand: '{fact.speaker.text}' says others {fact.cue} act",
+                0.9,
+            )
         if not (fact.future or fact.modality == Modality.FUTURE) or not subject_is_speaker:
             return None
         return self._intent(cameo, fact, speakers, None, "an announced", 0.9)
 
     @staticmethod
-    def _intent(cameo: str, fact: Factuality, sources: list[ActorMention], targets: list[ActorMention] | None, what: str, confidence: float) -> tuple[str, list[ActorMention], list[ActorMention] | None, str, float] | None:
+    def _intent(
+        cameo: str,
+        fact: Factuality,
+        sources: list[ActorMention],
+        targets: list[ActorMention] | None,
+        what: str,
+        confidence: float,
+    ) -> tuple[str, list[ActorMention], list[ActorMention] | None, str, float] | None:
         if not cameo:
             return None
         if fact.negated:
             if conflictual(cameo):
                 return None
-            return _map_code(_REFUSAL, cameo, "120"), sources, targets, f"{what} refusal", confidence
+            return (
+                _map_code(_REFUSAL, cameo, "120"),
+                sources,
+                targets,
+                f"{what} refusal",
+                confidence,
+            )
         if conflictual(cameo):
             return _map_code(_THREAT, cameo, "130"), sources, targets, f"{what} threat", confidence
         return _map_code(_INTENT, cameo, "030"), sources, targets, f"{what} intent", confidence
 
     # -- arguments -----------------------------------------------------------------------
 
-    def _actors_of(self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext) -> list[ActorMention]:
+    def _actors_of(
+        self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext
+    ) -> list[ActorMention]:
         out = []
         for h in _with_conjuncts(head):
             h = counted(self._antecedent(h), sent)
-            m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(h, sent, discourse, ctx.index)
+            m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
+                h, sent, discourse, ctx.index
+            )
             if m is not None:
                 out.append(m)
                 out += self._coordinated_modifiers(h, m, sent, discourse)
         return out
 
-    def _coordinated_modifiers(self, head: Token, first: ActorMention, sent: SentenceActors, discourse: Discourse) -> list[ActorMention]:
-        """"U.S. and Russian negotiators", "French and Egyptian warships": one actor per
+    def _coordinated_modifiers(
+        self, head: Token, first: ActorMention, sent: SentenceActors, discourse: Discourse
+    ) -> list[ActorMention]:
+        """ "U.S. and Russian negotiators", "French and Egyptian warships": one actor per
         coordinated country modifier, with the head's sector."""
         out = []
         for mod in head.children:
@@ -795,8 +1035,10 @@ class Coder:
         return token
 
     @staticmethod
-    def _state_anaphor(token: Token, sent: SentenceActors, discourse: Discourse) -> ActorMention | None:
-        """"the country", "the Islamic country": the state the story last named."""
+    def _state_anaphor(
+        token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> ActorMention | None:
+        """ "the country", "the Islamic country": the state the story last named."""
         if token.lemma_.lower() not in ANAPHORIC_STATE_NOUNS or token.pos_ != "NOUN":
             return None
         det = [c for c in token.children if c.dep_ in {"det", "poss"}]
@@ -809,7 +1051,14 @@ class Coder:
             main = discourse.main_country()
             if main is None:
                 return None
-            return ActorMention(token.i, token.i + 1, token.text, Actor(main, main, "GOV", f"{main} government", "agent"), 0.7, "coreference")
+            return ActorMention(
+                token.i,
+                token.i + 1,
+                token.text,
+                Actor(main, main, "GOV", f"{main} government", "agent"),
+                0.7,
+                "coreference",
+            )
         known = discourse.last({"state"}, window=6)
         if known is None or known.actor is None:
             return None
@@ -834,7 +1083,11 @@ class Coder:
                 return owners
             if token.dep_ in {"dobj", "attr"} and token.head.pos_ in {"VERB", "AUX"}:
                 return self._subject_tokens(token.head, depth + 1)
-            if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ == "VERB":
+            if (
+                token.dep_ == "pobj"
+                and token.head.dep_ == "prep"
+                and token.head.head.pos_ == "VERB"
+            ):
                 return self._subject_tokens(token.head.head, depth + 1)
             return []
         agent = _prep_objects(token, {"by"})
@@ -843,7 +1096,7 @@ class Coder:
         if _children(token, "nsubjpass"):
             return []
         dep, head = token.dep_, token.head
-        if dep == "conj" or dep == "advcl" and not _children(token, "mark"):
+        if dep == "conj" or (dep == "advcl" and not _children(token, "mark")):
             return self._subject_tokens(head, depth + 1)
         if token.pos_ == "ADJ" and dep in {"acomp", "attr", "oprd", "xcomp"}:
             return self._subject_tokens(head, depth + 1)  # "it is willing to…"
@@ -865,7 +1118,14 @@ class Coder:
             return self._subject_tokens(head, depth + 1)
         return []
 
-    def _sources(self, frame: Frame, sent: SentenceActors, ctx: SentenceContext, discourse: Discourse, fact: Factuality) -> list[ActorMention]:
+    def _sources(
+        self,
+        frame: Frame,
+        sent: SentenceActors,
+        ctx: SentenceContext,
+        discourse: Discourse,
+        fact: Factuality,
+    ) -> list[ActorMention]:
         out: list[ActorMention] = []
         for h in self._subject_tokens(frame.trigger):
             if h.lower_ in {"we", "us", "our", "i"} and fact.speaker is not None:
@@ -873,8 +1133,10 @@ class Coder:
             out.extend(self._actors_of(h, sent, discourse, ctx))
         return out
 
-    def _passive_source(self, token: Token, sent: SentenceActors, discourse: Discourse) -> list[ActorMention]:
-        """"X was arrested in Lahore", "a roadside bomb near Samarra killed…": no actor is
+    def _passive_source(
+        self, token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> list[ActorMention]:
+        """ "X was arrested in Lahore", "a roadside bomb near Samarra killed…": no actor is
         named; the place's are (its authorities, or unknown perpetrators there)."""
         loc = self._location(token, sent, discourse)
         for sj in _children(token, "nsubj", "agent"):
@@ -887,35 +1149,70 @@ class Coder:
         return [ActorMention(token.i, token.i, "", actor, 0.5, "place")]
 
     def _targets(
-        self, frame: Frame, embedded: Frame | None, sent: SentenceActors, discourse: Discourse,
-        ctx: SentenceContext, sources: list[ActorMention], unresolved: list[Token],
+        self,
+        frame: Frame,
+        embedded: Frame | None,
+        sent: SentenceActors,
+        discourse: Discourse,
+        ctx: SentenceContext,
+        sources: list[ActorMention],
+        unresolved: list[Token],
     ) -> list[ActorMention]:
         token, p = frame.trigger, frame.pattern
         if p.complement in {"request", "order"} and embedded is not None:
             # "demanded that the US cancel…", "demanded the withdrawal of Serbian forces",
             # "urged Pakistan to act": the one asked is who would act
             e = embedded.trigger
-            subj = _children(e, "nsubj") if e.pos_ in {"VERB", "AUX"} else self._subject_tokens(e) + _prep_objects(e, {"of"})
-            asked = [m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+            subj = (
+                _children(e, "nsubj")
+                if e.pos_ in {"VERB", "AUX"}
+                else self._subject_tokens(e) + _prep_objects(e, {"of"})
+            )
+            asked = [
+                m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code
+            ]
             if asked:
                 return asked
         if embedded is not None:
             # "agreed to lift embargoes on Iran": whom the action is aimed at, first
-            out = self._targets_of(embedded.trigger, embedded.pattern.targets, embedded.obj, sent, discourse, ctx, sources, unresolved)
+            out = self._targets_of(
+                embedded.trigger,
+                embedded.pattern.targets,
+                embedded.obj,
+                sent,
+                discourse,
+                ctx,
+                sources,
+                unresolved,
+            )
             if out:
                 return out
-        out = self._targets_of(token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved)
+        out = self._targets_of(
+            token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved
+        )
         if not out and p.complement in {"threat", "promise"}:
             # "threatened to stop talks if the United States goes ahead": the one who must comply
             for verb in [token, *([embedded.trigger] if embedded else [])]:
                 for clause in _children(verb, "advcl"):
                     if any(m.lower_ in {"if", "unless"} for m in _children(clause, "mark")):
-                        out += [m for h in _children(clause, "nsubj") for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code]
+                        out += [
+                            m
+                            for h in _children(clause, "nsubj")
+                            for m in self._actors_of(h, sent, discourse, ctx)
+                            if m.actor.code
+                        ]
         return out
 
     def _targets_of(
-        self, token: Token, where: tuple[str, ...], obj: Token | None, sent: SentenceActors,
-        discourse: Discourse, ctx: SentenceContext, sources: list[ActorMention], unresolved: list[Token],
+        self,
+        token: Token,
+        where: tuple[str, ...],
+        obj: Token | None,
+        sent: SentenceActors,
+        discourse: Discourse,
+        ctx: SentenceContext,
+        sources: list[ActorMention],
+        unresolved: list[Token],
     ) -> list[ActorMention]:
         obj = obj if obj is not None else next(iter(_children(token, "dobj")), None)
         for slot in where:
@@ -925,24 +1222,50 @@ class Coder:
             elif slot == "owner":
                 for o in [obj, *_children(token, "dobj"), *_prep_objects(token, {"as"})]:
                     if o is not None and o is not token:
-                        heads += _owners(o)
+                        name = sent.by_token.get(o.i)
+                        if name is not None and name.entry.kind == "agent":
+                            # "expelled India's high commissioner": the envoy is its state's
+                            heads.append(o)
+                        else:
+                            heads += _owners(o)
             elif slot == "place":
                 continue
             else:
                 heads += _prep_objects(token, {slot})
                 for prt in _children(token, "prt"):
-                    heads += [c for pp in prt.children if pp.dep_ == "prep" and pp.lower_ == slot for c in pp.children if c.dep_ == "pobj"]
+                    heads += [
+                        c
+                        for pp in prt.children
+                        if pp.dep_ == "prep" and pp.lower_ == slot
+                        for c in pp.children
+                        if c.dep_ == "pobj"
+                    ]
                 if obj is not None and obj is not token:
                     for o in [obj, *_children(obj, "conj")]:
                         heads += _prep_objects(o, {slot})  # "hold talks with X", "aid to X"
             found = []
             for h in heads:
                 # an agent with no country ("President Gbagbo") may take one from the context
-                mentions = [m for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code or m.actor.kind == "agent"]
+                mentions = [
+                    m
+                    for m in self._actors_of(h, sent, discourse, ctx)
+                    if m.actor.code or m.actor.kind == "agent"
+                ]
                 # "offered its troops to Lebanon": the source's own belongings are not a target
-                mentions = [m for m in mentions if not (m.how == "coreference" and any(m.actor.code == s.actor.code for s in sources))]
+                mentions = [
+                    m
+                    for m in mentions
+                    if not (
+                        m.how == "coreference"
+                        and any(m.actor.code == s.actor.code for s in sources)
+                    )
+                ]
                 found += mentions
-                if not mentions and h.pos_ in {"NOUN", "PROPN"} and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}:
+                if (
+                    not mentions
+                    and h.pos_ in {"NOUN", "PROPN"}
+                    and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}
+                ):
                     unresolved.append(h)  # something acted on that names no country
             if found:
                 return found
@@ -956,8 +1279,15 @@ class Coder:
     # -- pairs, dates, places ------------------------------------------------------------
 
     def _pairs(
-        self, sources: list[ActorMention], targets: list[ActorMention], p: Pattern, plover: str,
-        location: Location | None, needs_target: bool, has_unresolved: bool, actor_like: bool = False,
+        self,
+        sources: list[ActorMention],
+        targets: list[ActorMention],
+        p: Pattern,
+        plover: str,
+        location: Location | None,
+        needs_target: bool,
+        has_unresolved: bool,
+        actor_like: bool = False,
         fallback: Location | None = None,
     ) -> list[tuple[ActorMention, ActorMention | None]]:
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
@@ -974,7 +1304,11 @@ class Coder:
                 return pairs
             if needs_target or (p.kind == "noun" and p.mutual):
                 return []
-            if (has_unresolved and location is not None) or actor_like or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}:
+            if (
+                (has_unresolved and location is not None)
+                or actor_like
+                or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}
+            ):
                 # Something was acted on that names no country ("the curfew in Montenegro",
                 # "the demonstrators", "the ban on FIS"): domestic, the place's country, else
                 # the source's own.
@@ -991,7 +1325,12 @@ class Coder:
         return pairs
 
     @staticmethod
-    def _domestic(m: ActorMention, others: list[ActorMention], location: Location | None, fallback: Location | None = None) -> ActorMention:
+    def _domestic(
+        m: ActorMention,
+        others: list[ActorMention],
+        location: Location | None,
+        fallback: Location | None = None,
+    ) -> ActorMention:
         """An agent with no country ("police", "rebels") takes the place's, else the other
         side's, else the story's."""
         if m.actor.code:
@@ -1005,7 +1344,14 @@ class Coder:
         if country is None:
             return m
         a = m.actor
-        return ActorMention(m.start, m.end, m.text, Actor(country, country, a.sector, f"{country} {a.name}", a.kind), m.confidence * DOMESTIC_CONFIDENCE, "domestic")
+        return ActorMention(
+            m.start,
+            m.end,
+            m.text,
+            Actor(country, country, a.sector, f"{country} {a.name}", a.kind),
+            m.confidence * DOMESTIC_CONFIDENCE,
+            "domestic",
+        )
 
     def _clause_tokens(self, token: Token) -> list[Token]:
         """The predicate's own clause: its subtree without embedded clauses of its own."""
@@ -1015,7 +1361,10 @@ class Coder:
             t = stack.pop()
             out.append(t)
             for c in t.children:
-                if c.dep_ in {"ccomp", "relcl", "advcl", "xcomp", "parataxis", "csubj"} and c is not token:
+                if (
+                    c.dep_ in {"ccomp", "relcl", "advcl", "xcomp", "parataxis", "csubj"}
+                    and c is not token
+                ):
                     continue
                 if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
                     continue
@@ -1032,7 +1381,10 @@ class Coder:
             if current.pos_ in {"NOUN", "PROPN"} and current.head is not current:
                 current = current.head  # an event noun takes its verb's date
                 continue
-            if current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"} and current.head is not current:
+            if (
+                current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"}
+                and current.head is not current
+            ):
                 current = current.head if current.dep_ != "pcomp" else current.head.head
                 continue
             break
@@ -1055,15 +1407,28 @@ class Coder:
                     return found
         return None
 
-    def _location(self, token: Token, sent: SentenceActors, discourse: Discourse, objects_too: bool = False) -> Location | None:
+    def _location(
+        self, token: Token, sent: SentenceActors, discourse: Discourse, objects_too: bool = False
+    ) -> Location | None:
         clause = self._clause_tokens(token)
         # Time and circumstance clauses ("when they blew themselves up in Tel Aviv") too.
         for c in token.children:
-            if c.dep_ == "advcl" and any(m.lower_ in {"when", "as", "while", "after"} for m in c.children if m.dep_ in {"mark", "advmod"}):
+            if c.dep_ == "advcl" and any(
+                m.lower_ in {"when", "as", "while", "after"}
+                for m in c.children
+                if m.dep_ in {"mark", "advmod"}
+            ):
                 clause += self._clause_tokens(c)
         ids = {t.i for t in clause}
-        for prep in [t for t in clause if t.dep_ == "prep" and t.lower_ in {"in", "at", "to", "into", "near", "inside", "outside", "across"}]:
-            pobjs = _children(prep, "pobj") + [o for inner in _children(prep, "prep") for o in _children(inner, "pobj")]
+        for prep in [
+            t
+            for t in clause
+            if t.dep_ == "prep"
+            and t.lower_ in {"in", "at", "to", "into", "near", "inside", "outside", "across"}
+        ]:
+            pobjs = _children(prep, "pobj") + [
+                o for inner in _children(prep, "prep") for o in _children(inner, "pobj")
+            ]
             for pobj in pobjs:
                 if prep.lower_ in {"to", "into"} and not objects_too:
                     continue
@@ -1078,14 +1443,18 @@ class Coder:
                         return loc
         return None
 
-    def _place_of(self, token: Token, sent: SentenceActors, discourse: Discourse) -> Location | None:
+    def _place_of(
+        self, token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> Location | None:
         m = sent.by_token.get(token.i)
         if m is not None and m.entry.kind in {"country", "seat", "adjective"}:
             actor = resolve(m.entry, discourse.day)
             if actor is not None:
                 name = sent.doc[m.start : m.end].text
                 loc = self.actors.place(name)
-                return Location(name, actor.country, loc.lat if loc else None, loc.lon if loc else None)
+                return Location(
+                    name, actor.country, loc.lat if loc else None, loc.lon if loc else None
+                )
         if token.ent_type_ in {"GPE", "LOC", "FAC"}:
             text = next((e.text for e in sent.doc.ents if e.start <= token.i < e.end), token.text)
             loc = self.actors.place(text)
@@ -1105,15 +1474,46 @@ class Coder:
         return None
 
     def _event(
-        self, frame: Frame, cameo: str, info: CameoCode, plover: str, src: ActorMention,
-        tgt: ActorMention | None, when: EventDate, location: Location | None, modality: Modality,
-        ctx: SentenceContext, confidence: float,
+        self,
+        frame: Frame,
+        cameo: str,
+        info: CameoCode,
+        plover: str,
+        src: ActorMention,
+        tgt: ActorMention | None,
+        when: EventDate,
+        location: Location | None,
+        modality: Modality,
+        ctx: SentenceContext,
+        confidence: float,
     ) -> Event:
-        key = "|".join([src.actor.cameo, tgt.actor.cameo if tgt else "", plover, str(when.date), when.precision.value, modality.value])
+        key = "|".join(
+            [
+                src.actor.cameo,
+                tgt.actor.cameo if tgt else "",
+                plover,
+                str(when.date),
+                when.precision.value,
+                modality.value,
+            ]
+        )
         event_id = hashlib.sha1(key.encode()).hexdigest()[:16]
-        mkey = "|".join([ctx.doc_id, str(ctx.start), str(frame.trigger.idx), src.actor.cameo, tgt.actor.cameo if tgt else "", cameo])
+        mkey = "|".join(
+            [
+                ctx.doc_id,
+                str(ctx.start),
+                str(frame.trigger.idx),
+                src.actor.cameo,
+                tgt.actor.cameo if tgt else "",
+                cameo,
+            ]
+        )
         mention_id = hashlib.sha1(mkey.encode()).hexdigest()[:16]
-        confidence *= src.confidence * (tgt.confidence if tgt else 0.9) * (0.9 if frame.pattern.kind == "noun" else 1.0)
+        confidence *= (
+            src.confidence
+            * (tgt.confidence if tgt else 0.9)
+            * (0.9 if frame.pattern.kind == "noun" else 1.0)
+        )
         trigger = frame.trigger.text
         if frame.obj is not None and frame.obj is not frame.trigger:
             trigger = f"{trigger} {frame.obj.text}"
@@ -1184,7 +1584,9 @@ def _as_target(source: ActorMention, country: str | None) -> ActorMention | None
     code = country or source.actor.country
     if not code:
         return None
-    return ActorMention(source.start, source.start, "", Actor(code, code, None, code, "country"), 0.7, "domestic")
+    return ActorMention(
+        source.start, source.start, "", Actor(code, code, None, code, "country"), 0.7, "domestic"
+    )
 
 
 def _describe(e: Event) -> str:
@@ -1192,4 +1594,12 @@ def _describe(e: Event) -> str:
     return f"{e.source.cameo} -> {tgt} {e.plover} (CAMEO {e.cameo}, {e.date.date} {e.date.precision.value})"
 
 
-__all__ = ["CameoCode", "Coder", "Decision", "Pattern", "PatternBook", "SentenceContext", "DatePrecision"]
+__all__ = [
+    "CameoCode",
+    "Coder",
+    "DatePrecision",
+    "Decision",
+    "Pattern",
+    "PatternBook",
+    "SentenceContext",
+]

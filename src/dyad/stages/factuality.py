@@ -34,60 +34,319 @@ from dyad.types import Modality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-HYPOTHETICAL_MODALS = frozenset("could would might may should must can ought cannot 'd".split())
-FUTURE_MODALS = frozenset("will shall 'll wo".split())  # "wo" is the first half of "won't"
-NEGATORS = frozenset("not n't never no neither nor nobody none nothing without".split())
-CONDITION_MARKS = frozenset("if unless whether lest".split())
+HYPOTHETICAL_MODALS = frozenset(
+    ["could", "would", "might", "may", "should", "must", "can", "ought", "cannot", "'d"]
+)
+FUTURE_MODALS = frozenset(["will", "shall", "'ll", "wo"])  # "wo" is the first half of "won't"
+NEGATORS = frozenset(
+    ["not", "n't", "never", "no", "neither", "nor", "nobody", "none", "nothing", "without"]
+)
+CONDITION_MARKS = frozenset(["if", "unless", "whether", "lest"])
 SPEECH_VERBS = frozenset(
-    """say tell announce state add claim confirm report insist declare note reveal acknowledge
-    admit stress underline underscore emphasize emphasise explain argue write tweet assert
-    maintain reiterate repeat affirm disclose inform quote comment remark respond reply answer
-    caution testify brief""".split()
+    [
+        "say",
+        "tell",
+        "announce",
+        "state",
+        "add",
+        "claim",
+        "confirm",
+        "report",
+        "insist",
+        "declare",
+        "note",
+        "reveal",
+        "acknowledge",
+        "admit",
+        "stress",
+        "underline",
+        "underscore",
+        "emphasize",
+        "emphasise",
+        "explain",
+        "argue",
+        "write",
+        "tweet",
+        "assert",
+        "maintain",
+        "reiterate",
+        "repeat",
+        "affirm",
+        "disclose",
+        "inform",
+        "quote",
+        "comment",
+        "remark",
+        "respond",
+        "reply",
+        "answer",
+        "caution",
+        "testify",
+        "brief",
+    ]
 )
 BELIEF_VERBS = frozenset(
-    """believe think expect hope fear suspect doubt assume feel guess predict speculate suggest
-    imagine wonder anticipate estimate reckon presume suppose consider view see worry dream
-    wish envisage envision foresee speculate bet allege""".split()
+    [
+        "believe",
+        "think",
+        "expect",
+        "hope",
+        "fear",
+        "suspect",
+        "doubt",
+        "assume",
+        "feel",
+        "guess",
+        "predict",
+        "speculate",
+        "suggest",
+        "imagine",
+        "wonder",
+        "anticipate",
+        "estimate",
+        "reckon",
+        "presume",
+        "suppose",
+        "consider",
+        "view",
+        "see",
+        "worry",
+        "dream",
+        "wish",
+        "envisage",
+        "envision",
+        "foresee",
+        "speculate",
+        "bet",
+        "allege",
+    ]
 )
-FACTIVE_VERBS = frozenset("know realize realise learn find prove show confirm recall remember regret".split())
+FACTIVE_VERBS = frozenset(
+    [
+        "know",
+        "realize",
+        "realise",
+        "learn",
+        "find",
+        "prove",
+        "show",
+        "confirm",
+        "recall",
+        "remember",
+        "regret",
+    ]
+)
 # Verbs whose "to" complement happened if they did: "managed to", "began to", "helped".
 IMPLICATIVE_VERBS = frozenset(
-    """manage begin start continue resume proceed go keep help force compel make let get decide
-    choose dare bother hasten rush move vote""".split()
+    [
+        "manage",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "proceed",
+        "go",
+        "keep",
+        "help",
+        "force",
+        "compel",
+        "make",
+        "let",
+        "get",
+        "decide",
+        "choose",
+        "dare",
+        "bother",
+        "hasten",
+        "rush",
+        "move",
+        "vote",
+    ]
 )
-NEGATIVE_IMPLICATIVE_VERBS = frozenset("fail neglect forget avoid refrain decline refuse omit".split())
+NEGATIVE_IMPLICATIVE_VERBS = frozenset(
+    ["fail", "neglect", "forget", "avoid", "refrain", "decline", "refuse", "omit"]
+)
 # Nouns whose "to" or "of" complement is a possibility, not a fact.
 POSSIBILITY_NOUNS = frozenset(
-    """opportunity chance possibility idea need way ability option prospect hope plan proposal
-    offer call demand request attempt effort bid intention aim goal incentive willingness
-    readiness desire wish temptation pressure reason right freedom capacity power time
-    commitment promise pledge threat warning ultimatum invitation urge argument view belief
-    claim fear assumption position notion suggestion expectation possibility risk danger
-    question issue unwillingness reluctance refusal failure inability incentive""".split()
+    [
+        "opportunity",
+        "chance",
+        "possibility",
+        "idea",
+        "need",
+        "way",
+        "ability",
+        "option",
+        "prospect",
+        "hope",
+        "plan",
+        "proposal",
+        "offer",
+        "call",
+        "demand",
+        "request",
+        "attempt",
+        "effort",
+        "bid",
+        "intention",
+        "aim",
+        "goal",
+        "incentive",
+        "willingness",
+        "readiness",
+        "desire",
+        "wish",
+        "temptation",
+        "pressure",
+        "reason",
+        "right",
+        "freedom",
+        "capacity",
+        "power",
+        "time",
+        "commitment",
+        "promise",
+        "pledge",
+        "threat",
+        "warning",
+        "ultimatum",
+        "invitation",
+        "urge",
+        "argument",
+        "view",
+        "belief",
+        "claim",
+        "fear",
+        "assumption",
+        "position",
+        "notion",
+        "suggestion",
+        "expectation",
+        "possibility",
+        "risk",
+        "danger",
+        "question",
+        "issue",
+        "unwillingness",
+        "reluctance",
+        "refusal",
+        "failure",
+        "inability",
+        "incentive",
+    ]
 )
 # Adjectives with a "to" complement that is not a fact: "ready to", "likely to", "easy to".
 POSSIBILITY_ADJECTIVES = frozenset(
-    """ready willing prepared keen eager able unable likely unlikely possible impossible easy hard
-    difficult due set expected supposed bound poised about open free reluctant hesitant loath
-    determined desperate anxious happy glad""".split()
+    [
+        "ready",
+        "willing",
+        "prepared",
+        "keen",
+        "eager",
+        "able",
+        "unable",
+        "likely",
+        "unlikely",
+        "possible",
+        "impossible",
+        "easy",
+        "hard",
+        "difficult",
+        "due",
+        "set",
+        "expected",
+        "supposed",
+        "bound",
+        "poised",
+        "about",
+        "open",
+        "free",
+        "reluctant",
+        "hesitant",
+        "loath",
+        "determined",
+        "desperate",
+        "anxious",
+        "happy",
+        "glad",
+    ]
 )
-FUTURE_GOVERNORS = frozenset("set due expected poised about going scheduled slated".split())
+FUTURE_GOVERNORS = frozenset(
+    ["set", "due", "expected", "poised", "about", "going", "scheduled", "slated"]
+)
 # Verbs whose object is what someone commits to, asks for or refuses, not a fact: in "agreed
 # to a ceasefire" or "demanded the withdrawal of forces" the ceasefire and the withdrawal are
 # not events that happened.
 COMMITMENT_VERBS = frozenset(
-    """agree promise pledge vow offer propose threaten demand urge call ask request seek want
-    refuse reject decline oppose plan intend expect need prepare consider discuss debate
-    welcome support back endorse favour favor advocate insist press push""".split()
+    [
+        "agree",
+        "promise",
+        "pledge",
+        "vow",
+        "offer",
+        "propose",
+        "threaten",
+        "demand",
+        "urge",
+        "call",
+        "ask",
+        "request",
+        "seek",
+        "want",
+        "refuse",
+        "reject",
+        "decline",
+        "oppose",
+        "plan",
+        "intend",
+        "expect",
+        "need",
+        "prepare",
+        "consider",
+        "discuss",
+        "debate",
+        "welcome",
+        "support",
+        "back",
+        "endorse",
+        "favour",
+        "favor",
+        "advocate",
+        "insist",
+        "press",
+        "push",
+    ]
 )
 # Nouns whose "that" clause is what someone wants, offers or fears, not a fact.
 CONTENT_NOUNS = frozenset(
-    """demand call request appeal proposal offer plan warning threat promise pledge hope fear
-    claim allegation accusation insistence condition ultimatum suggestion""".split()
+    [
+        "demand",
+        "call",
+        "request",
+        "appeal",
+        "proposal",
+        "offer",
+        "plan",
+        "warning",
+        "threat",
+        "promise",
+        "pledge",
+        "hope",
+        "fear",
+        "claim",
+        "allegation",
+        "accusation",
+        "insistence",
+        "condition",
+        "ultimatum",
+        "suggestion",
+    ]
 )
 # "what it wants from Pakistan — that Islamabad takes action": a clause set off by a dash or
 # colon after one of these is the content of a wish or demand, not a fact.
-DESIRE_VERBS = frozenset("want wish demand ask expect insist urge call require seek hope".split())
+DESIRE_VERBS = frozenset(
+    ["want", "wish", "demand", "ask", "expect", "insist", "urge", "call", "require", "seek", "hope"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +364,11 @@ ASSERTED = Factuality(Modality.ASSERTED, "")
 
 
 def _aux_words(token: Token) -> list[Token]:
-    return [c for c in token.children if c.dep_ in {"aux", "auxpass", "neg", "advmod", "det", "mark", "prep"}]
+    return [
+        c
+        for c in token.children
+        if c.dep_ in {"aux", "auxpass", "neg", "advmod", "det", "mark", "prep"}
+    ]
 
 
 def own_markers(token: Token) -> Factuality | None:
@@ -114,11 +377,15 @@ def own_markers(token: Token) -> Factuality | None:
     hypothetical_cue = None
     for c in token.children:
         low = c.lower_
-        if c.dep_ == "neg" or (c.dep_ == "advmod" and low in {"never", "not"}):
+        if (
+            c.dep_ == "neg"
+            or (c.dep_ == "advmod" and low in {"never", "not"})
+            or (c.dep_ == "det" and low in {"no", "neither"} and token.pos_ in {"NOUN", "PROPN"})
+        ):
             negated = True
-        elif c.dep_ == "det" and low in {"no", "neither"} and token.pos_ in {"NOUN", "PROPN"}:
-            negated = True
-        elif c.dep_ in {"aux", "auxpass"} and (c.tag_ == "MD" or low in HYPOTHETICAL_MODALS | FUTURE_MODALS):
+        elif c.dep_ in {"aux", "auxpass"} and (
+            c.tag_ == "MD" or low in HYPOTHETICAL_MODALS | FUTURE_MODALS
+        ):
             if low in FUTURE_MODALS:
                 future = True
             else:
@@ -130,7 +397,9 @@ def own_markers(token: Token) -> Factuality | None:
     if token.dep_ == "pobj" and token.head.lower_ == "without":
         negated = True
     if hypothetical_cue:
-        return Factuality(Modality.HYPOTHETICAL, hypothetical_cue, future=future, negated=negated, deontic=deontic)
+        return Factuality(
+            Modality.HYPOTHETICAL, hypothetical_cue, future=future, negated=negated, deontic=deontic
+        )
     if future:
         return Factuality(Modality.FUTURE, "will", future=True, negated=negated)
     if negated:
@@ -140,7 +409,9 @@ def own_markers(token: Token) -> Factuality | None:
 
 def _has_condition(token: Token) -> str | None:
     for c in token.children:
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "lest"} for m in c.children):
+        if c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in {"if", "unless", "lest"} for m in c.children
+        ):
             return next(m.lower_ for m in c.children if m.dep_ == "mark")
     return None
 
@@ -148,10 +419,8 @@ def _has_condition(token: Token) -> str | None:
 def _is_question(token: Token) -> bool:
     sent = token.sent
     text = sent.text.rstrip().rstrip("\"'”’)")
-    if not text.endswith("?"):
-        return False
     # A question inside a quote does not make the reporting clause a question.
-    return True
+    return text.endswith("?")
 
 
 def _speaker_of(verb: Token) -> Token | None:
@@ -178,11 +447,20 @@ def assess(token: Token) -> Factuality:
         if head is current or dep == "ROOT":
             # A quote whose speech verb hangs off it: "… ," Khan said.
             for c in current.children:
-                if c.dep_ in {"parataxis", "ccomp", "advcl", "conj"} and c.lemma_ in SPEECH_VERBS and c.i > current.i:
-                    reported = reported or Factuality(Modality.ASSERTED, c.lemma_, _speaker_of(c), c)
+                if (
+                    c.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
+                    and c.lemma_ in SPEECH_VERBS
+                    and c.i > current.i
+                ):
+                    reported = reported or Factuality(
+                        Modality.ASSERTED, c.lemma_, _speaker_of(c), c
+                    )
             break
         if dep == "conj":
-            if any(c.dep_ in {"nsubj", "nsubjpass"} for c in current.children) and current.pos_ in {"VERB", "AUX"}:
+            if any(c.dep_ in {"nsubj", "nsubjpass"} for c in current.children) and current.pos_ in {
+                "VERB",
+                "AUX",
+            }:
                 # An independent clause: only a shared condition or question carries over.
                 current = head
                 while current.dep_ == "conj":
@@ -197,7 +475,9 @@ def assess(token: Token) -> Factuality:
             lemma = head.lemma_.lower()
             if dep == "ccomp" and _demand_content(current, head):
                 return Factuality(Modality.HYPOTHETICAL, "content of a demand")
-            if dep == "ccomp" and any(o.dep_ == "dobj" and o.lemma_.lower() in CONTENT_NOUNS for o in head.children):
+            if dep == "ccomp" and any(
+                o.dep_ == "dobj" and o.lemma_.lower() in CONTENT_NOUNS for o in head.children
+            ):
                 # "reiterated its demand that Israel ease restrictions": the demand's content
                 return Factuality(Modality.HYPOTHETICAL, "content of a demand")
             if dep == "ccomp" and head.pos_ in {"NOUN", "PROPN"} and lemma != "fact":
@@ -207,7 +487,9 @@ def assess(token: Token) -> Factuality:
                 return Factuality(Modality.FUTURE, "to (purpose)")
             if head.pos_ == "ADJ" or (head.pos_ == "AUX" and dep == "xcomp"):
                 if lemma in FUTURE_GOVERNORS:
-                    return _with_speech(Factuality(Modality.FUTURE, lemma, future=True), current, reported)
+                    return _with_speech(
+                        Factuality(Modality.FUTURE, lemma, future=True), current, reported
+                    )
                 if lemma in POSSIBILITY_ADJECTIVES:
                     return Factuality(Modality.HYPOTHETICAL, lemma)
             if lemma in NEGATIVE_IMPLICATIVE_VERBS:
@@ -225,7 +507,9 @@ def assess(token: Token) -> Factuality:
                 subj = _speaker_of(head)
                 if subj is not None and subj.lemma_.lower() in POSSIBILITY_NOUNS:
                     return Factuality(Modality.HYPOTHETICAL, subj.lemma_)
-                if lemma == "be" and any(c.lower_ == "to" for c in current.children if c.dep_ == "aux"):
+                if lemma == "be" and any(
+                    c.lower_ == "to" for c in current.children if c.dep_ == "aux"
+                ):
                     return Factuality(Modality.FUTURE, "is to", future=True)
                 current = head
                 continue
@@ -248,9 +532,17 @@ def assess(token: Token) -> Factuality:
             continue
         if dep in {"acl", "relcl"}:
             noun = head
-            if dep == "acl" and noun.lemma_.lower() in POSSIBILITY_NOUNS and _is_infinitive(current):
+            if (
+                dep == "acl"
+                and noun.lemma_.lower() in POSSIBILITY_NOUNS
+                and _is_infinitive(current)
+            ):
                 return Factuality(Modality.HYPOTHETICAL, noun.lemma_)
-            if dep == "acl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in current.children) and noun.lemma_.lower() != "fact":
+            if (
+                dep == "acl"
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in current.children)
+                and noun.lemma_.lower() != "fact"
+            ):
                 return Factuality(Modality.HYPOTHETICAL, f"content of '{noun.text}'")
             if dep == "relcl":
                 break  # a relative clause asserts on its own
@@ -261,25 +553,57 @@ def assess(token: Token) -> Factuality:
             prep = head
             owner = prep.head
             if owner.lemma_.lower() in POSSIBILITY_NOUNS or prep.lower_ in {"instead", "without"}:
-                return Factuality(Modality.HYPOTHETICAL if prep.lower_ != "without" else Modality.NEGATED, owner.lemma_)
-            if prep.lower_ in {"of", "for", "about", "over"} and owner.pos_ == "VERB" and owner.lemma_ not in IMPLICATIVE_VERBS:
+                return Factuality(
+                    Modality.HYPOTHETICAL if prep.lower_ != "without" else Modality.NEGATED,
+                    owner.lemma_,
+                )
+            if (
+                prep.lower_ in {"of", "for", "about", "over"}
+                and owner.pos_ == "VERB"
+                and owner.lemma_ not in IMPLICATIVE_VERBS
+            ):
                 # "accused Pakistan of harbouring", "lambasted Pakistan for using": the charge
                 return Factuality(Modality.HYPOTHETICAL, f"{owner.lemma_} {prep.lower_}")
             current = owner
             continue
-        if dep in {"dobj", "pobj", "attr", "oprd", "nsubj", "nsubjpass", "appos", "npadvmod", "dative", "compound", "conj", "prep", "agent"}:
+        if dep in {
+            "dobj",
+            "pobj",
+            "attr",
+            "oprd",
+            "nsubj",
+            "nsubjpass",
+            "appos",
+            "npadvmod",
+            "dative",
+            "compound",
+            "conj",
+            "prep",
+            "agent",
+        }:
             # An event noun inside a clause: an object takes its clause's status; a subject
             # with an owner ("its allegations") is presupposed.
             if dep in {"nsubj", "nsubjpass"} and any(c.dep_ == "poss" for c in current.children):
                 break
             if dep == "pobj" and head.lower_ in {"without", "instead"}:
                 return Factuality(Modality.NEGATED, head.lower_, negated=True)
-            if dep == "pobj" and head.lower_ == "for" and head.head.pos_ == "VERB" and token.pos_ == "NOUN":
+            if (
+                dep == "pobj"
+                and head.lower_ == "for"
+                and head.head.pos_ == "VERB"
+                and token.pos_ == "NOUN"
+            ):
                 # "returned to Geneva for talks": the purpose, not (yet) a fact
                 return Factuality(Modality.FUTURE, "for (purpose)", future=True)
             if dep == "pobj" and head.head.lemma_.lower() in POSSIBILITY_NOUNS:
                 return Factuality(Modality.HYPOTHETICAL, head.head.lemma_)
-            governor = head if dep in {"dobj", "nsubjpass", "attr", "dative"} else head.head if dep == "pobj" else None
+            governor = (
+                head
+                if dep in {"dobj", "nsubjpass", "attr", "dative"}
+                else head.head
+                if dep == "pobj"
+                else None
+            )
             if (
                 current.pos_ in {"NOUN", "PROPN"}
                 and governor is not None
@@ -297,17 +621,33 @@ def assess(token: Token) -> Factuality:
 def _with_speech(f: Factuality, token: Token, reported: Factuality | None) -> Factuality:
     """Attach the speaker of a reporting clause above ``token``, if there is one."""
     if reported is not None:
-        return Factuality(f.modality, f.cue, reported.speaker, reported.speech_verb, f.future, f.negated, f.deontic)
+        return Factuality(
+            f.modality,
+            f.cue,
+            reported.speaker,
+            reported.speech_verb,
+            f.future,
+            f.negated,
+            f.deontic,
+        )
     current = token
     for _ in range(12):
         dep, head = current.dep_, current.head
         if head is current or dep == "ROOT":
             for c in current.children:
-                if c.dep_ in {"parataxis", "ccomp", "advcl", "conj"} and c.lemma_ in SPEECH_VERBS and c.i > current.i:
-                    return Factuality(f.modality, f.cue, _speaker_of(c), c, f.future, f.negated, f.deontic)
+                if (
+                    c.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
+                    and c.lemma_ in SPEECH_VERBS
+                    and c.i > current.i
+                ):
+                    return Factuality(
+                        f.modality, f.cue, _speaker_of(c), c, f.future, f.negated, f.deontic
+                    )
             return f
         if dep in {"ccomp", "xcomp"} and head.lemma_ in SPEECH_VERBS:
-            return Factuality(f.modality, f.cue, _speaker_of(head), head, f.future, f.negated, f.deontic)
+            return Factuality(
+                f.modality, f.cue, _speaker_of(head), head, f.future, f.negated, f.deontic
+            )
         if dep in {"ccomp", "conj", "xcomp", "advcl"}:
             current = head
             continue

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dyad.errors import InputError, MalformedInput, TooLarge, UnreadableInput
 from dyad.types import RawDocument, Skip, SkipReason
@@ -59,7 +60,9 @@ def load_meta(path: str | os.PathLike[str]) -> dict[str, MetaRow]:
             reader = csv.DictReader(f)
             fields = set(reader.fieldnames or [])
             if not {"doc_id", "date"} <= fields:
-                raise InputError(f"{path}: metadata CSV needs columns doc_id,date; has {sorted(fields)}")
+                raise InputError(
+                    f"{path}: metadata CSV needs columns doc_id,date; has {sorted(fields)}"
+                )
             for n, row in enumerate(reader, start=2):
                 doc_id = (row.get("doc_id") or "").strip()
                 if not doc_id:
@@ -227,7 +230,9 @@ def decode_text(data: bytes) -> str:
             try:
                 return _check_text(data.decode(enc))
             except UnicodeDecodeError as e:
-                raise _Undecodable(f"starts with a {enc} byte-order mark but is not {enc}: {e}") from e
+                raise _Undecodable(
+                    f"starts with a {enc} byte-order mark but is not {enc}: {e}"
+                ) from e
     if b"\x00" not in data:
         try:
             return _check_text(data.decode("utf-8"))
@@ -277,7 +282,13 @@ def _normalise_charset(enc: str) -> str:
     return "cp1252" if enc in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"} else enc
 
 
-def read_jsonl_lines(path: str | Path, first: int, last: int, meta: dict[str, MetaRow] | None = None, max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skip]:
+def read_jsonl_lines(
+    path: str | Path,
+    first: int,
+    last: int,
+    meta: dict[str, MetaRow] | None = None,
+    max_bytes: int = 5_000_000,
+) -> Iterator[RawDocument | Skip]:
     """Records ``first`` to ``last`` (1-based line numbers, inclusive) of a JSONL file: a
     partition of a large file for a distributed run."""
     meta = meta or {}
@@ -300,7 +311,9 @@ def count_lines(path: str | Path) -> int:
     return n + 1
 
 
-def _read_jsonl(path: Path, max_bytes: int, first: int = 1, last: int | None = None) -> Iterator[RawDocument | Skip]:
+def _read_jsonl(
+    path: Path, max_bytes: int, first: int = 1, last: int | None = None
+) -> Iterator[RawDocument | Skip]:
     stem = doc_id_for(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as f:
@@ -380,14 +393,17 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[RawDocument | Skip]:
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as e:
             failed = True
             yield Skip(
-                f"{path}#{n + 1}", SkipReason.MALFORMED, f"archive ends badly after {n} records: {e}"
+                f"{path}#{n + 1}",
+                SkipReason.MALFORMED,
+                f"archive ends badly after {n} records: {e}",
             )
     if n == 0 and not failed:
         yield Skip(str(path), SkipReason.MALFORMED, "no WARC records", doc_id=doc_id_for(path))
     elif not failed and path.name.lower().endswith(".gz") and not _gzip_complete(path):
         # warcio reads a cut gzip member without complaint: the records after the cut are lost.
         yield Skip(
-            f"{path}#{n + 1}", SkipReason.MALFORMED,
+            f"{path}#{n + 1}",
+            SkipReason.MALFORMED,
             f"archive is truncated (the compressed stream ends early) after {n} readable records",
         )
 
@@ -402,7 +418,7 @@ def _gzip_complete(path: Path) -> bool:
     return True
 
 
-def _warc_record(record, path: Path, n: int, max_bytes: int) -> RawDocument | Skip:  # type: ignore[no-untyped-def]
+def _warc_record(record: Any, path: Path, n: int, max_bytes: int) -> RawDocument | Skip:
     origin = f"{path}#{n}"
     headers = record.rec_headers
     url = headers.get_header("WARC-Target-URI")
@@ -412,16 +428,27 @@ def _warc_record(record, path: Path, n: int, max_bytes: int) -> RawDocument | Sk
     status = http.get_statuscode() if http else None
     ctype = (http.get_header("Content-Type") or "") if http else ""
     if status and status != "200":
-        return Skip(origin, SkipReason.UNSUPPORTED, f"HTTP status {status} for {url}", doc_id=doc_id)
+        return Skip(
+            origin, SkipReason.UNSUPPORTED, f"HTTP status {status} for {url}", doc_id=doc_id
+        )
     if "html" not in ctype.lower():
-        return Skip(origin, SkipReason.UNSUPPORTED, f"not HTML ({ctype or 'no type'}): {url}", doc_id=doc_id)
+        return Skip(
+            origin, SkipReason.UNSUPPORTED, f"not HTML ({ctype or 'no type'}): {url}", doc_id=doc_id
+        )
     stream = record.content_stream()
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return Skip(origin, SkipReason.TOO_LARGE, f"response over {max_bytes:,} bytes", doc_id=doc_id)
+        return Skip(
+            origin, SkipReason.TOO_LARGE, f"response over {max_bytes:,} bytes", doc_id=doc_id
+        )
     if getattr(record.raw_stream, "limit", 0) > 0:
         missing = record.raw_stream.limit
-        return Skip(origin, SkipReason.MALFORMED, f"record cut short ({missing} bytes missing): {url}", doc_id=doc_id)
+        return Skip(
+            origin,
+            SkipReason.MALFORMED,
+            f"record cut short ({missing} bytes missing): {url}",
+            doc_id=doc_id,
+        )
     charset = None
     m = re.search(r"charset=([\w\-:.]+)", ctype, re.I)
     if m:

@@ -17,6 +17,7 @@ package, so nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,9 @@ MAX_PARAGRAPH_CHARS = 20_000
 # Sentences longer than this are not parsed: they are lists, tables or run-on text.
 MAX_SENTENCE_CHARS = 1_500
 _QUOTES = frozenset({'"', "“", "”", "'", "‘", "’", "«", "»"})
-_PRONOUNS = frozenset("he she they it we his her their its them him i".split())
+_PRONOUNS = frozenset(
+    ["he", "she", "they", "it", "we", "his", "her", "their", "its", "them", "him", "i"]
+)
 _MONTHS = frozenset({"March", "May"})  # months that are also event words in lower case
 
 # Irregular forms of trigger verbs (the regular ones are generated).
@@ -105,7 +108,9 @@ class NLP:
                 text = document.text[start:end]
                 if not text.strip():
                     continue
-                sentences.append(Sentence(document.doc_id, len(sentences), start, end, text, coded=body))
+                sentences.append(
+                    Sentence(document.doc_id, len(sentences), start, end, text, coded=body)
+                )
                 tokenized.append(self.nlp.make_doc(text))
         return sentences, tokenized
 
@@ -116,9 +121,14 @@ class NLP:
             # An opening quote stranded at the end of a sentence belongs to the next one.
             for i in range(1, len(bounds) - 1):
                 b = bounds[i]
-                if b >= 2 and doc[b - 1].text in _QUOTES and doc[b - 2].whitespace_ and not doc[b - 1].whitespace_:
+                if (
+                    b >= 2
+                    and doc[b - 1].text in _QUOTES
+                    and doc[b - 2].whitespace_
+                    and not doc[b - 1].whitespace_
+                ):
                     bounds[i] = b - 1
-            for a, b in zip(bounds, bounds[1:], strict=False):
+            for a, b in itertools.pairwise(bounds):
                 if b <= a:
                     continue
                 s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
@@ -126,7 +136,9 @@ class NLP:
 
     def parse(self, items: Iterable[tuple[str, Any]]) -> Iterator[tuple[Doc, Any]]:
         """Parse ``(text, context)`` pairs in batches; contexts come back with their Docs."""
-        yield from self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
+        yield from self.nlp.pipe(
+            items, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        )
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -159,15 +171,19 @@ class CandidateFilter:
         self.strong = frozenset(f for lemma in strong for f in inflections(lemma))
         self.conditional: dict[str, list[tuple[frozenset[str], ...]]] = {}
         for lemmas, groups in conditional:
-            needs = tuple(frozenset(f for w in g for part in w.split() for f in inflections(part)) for g in groups)
+            needs = tuple(
+                frozenset(f for w in g for part in w.split() for f in inflections(part))
+                for g in groups
+            )
             for lemma in lemmas:
                 for form in inflections(lemma):
                     self.conditional.setdefault(form, []).append(needs)
         self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")
         terms = list(actor_terms)
-        self._names.add("N", list(nlp.tokenizer.pipe(sorted(t for t, case in terms if case))))
-        self._agents.add("A", list(nlp.tokenizer.pipe(sorted(t for t, case in terms if not case))))
+        tokenizer: Any = nlp.tokenizer
+        self._names.add("N", list(tokenizer.pipe(sorted(t for t, case in terms if case))))
+        self._agents.add("A", list(tokenizer.pipe(sorted(t for t, case in terms if not case))))
 
     def has_trigger(self, doc: Doc) -> bool:
         forms = {t.lower_ for t in doc if t.text not in _MONTHS}
