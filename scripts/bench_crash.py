@@ -49,10 +49,10 @@ class Trial:
     same: bool
 
 
-def run_dyad(corpus: Path, db: Path, kill_after: float | None = None) -> tuple[int, bool]:
+def run_dyad(*inputs: Path, db: Path, kill_after: float | None = None) -> tuple[int, bool]:
     """Run `dyad run`; with ``kill_after``, SIGKILL it then. Returns (exit code, was killed)."""
     proc = subprocess.Popen(
-        [DYAD, "run", str(corpus), "--db", str(db), "--quiet"],
+        [DYAD, "run", *map(str, inputs), "--db", str(db), "--quiet"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -83,7 +83,7 @@ def fingerprint(db: Path) -> dict[str, tuple[int, str]]:
 def clean_run(corpus: Path, work: Path) -> tuple[dict[str, tuple[int, str]], float]:
     db = work / "clean.duckdb"
     t = time.perf_counter()
-    code, _ = run_dyad(corpus, db)
+    code, _ = run_dyad(corpus, db=db)
     took = time.perf_counter() - t
     if code != 0:
         raise SystemExit(f"the clean run failed with exit code {code}")
@@ -94,9 +94,9 @@ def trial(
     corpus: Path, work: Path, expected: dict[str, tuple[int, str]], kill_after: float, n: int
 ) -> Trial:
     db = work / f"trial-{n}.duckdb"
-    code, killed = run_dyad(corpus, db, kill_after)
+    code, killed = run_dyad(corpus, db=db, kill_after=kill_after)
     crashed = code != 0 and not killed
-    code, _ = run_dyad(corpus, db)
+    code, _ = run_dyad(corpus, db=db)
     crashed = crashed or code != 0
     try:
         got = fingerprint(db)

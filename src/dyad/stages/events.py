@@ -990,6 +990,9 @@ class Coder:
         self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext
     ) -> list[ActorMention]:
         out = []
+        if head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubjpass"}:
+            # "The Red Cross operating in Iraq said": a participle parsed as the subject
+            head = next(iter(_children(head, "nsubj", "nsubjpass")), head)
         for h in _with_conjuncts(head):
             h = counted(self._antecedent(h), sent)
             m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
@@ -1168,6 +1171,8 @@ class Coder:
                 if e.pos_ in {"VERB", "AUX"}
                 else self._subject_tokens(e) + _prep_objects(e, {"of"})
             )
+            if not subj and e.dep_ == "xcomp":
+                subj = _children(token, "dobj")  # "pressed Pakistan to act": Pakistan is asked
             asked = [
                 m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code
             ]
@@ -1316,12 +1321,23 @@ class Coder:
                 return [(s, _as_target(s, country)) for s in sources]
             return [(s, None) for s in sources]
         for s in sources:
+            mine: list[tuple[ActorMention, ActorMention | None]] = []
             for t in targets:
                 if s.start == t.start and s.end == t.end:
                     continue  # the same words cannot be both sides
-                if s.actor == t.actor and t.how == "coreference":
-                    continue  # "supporting its troops": the source acting on itself
-                pairs.append((s, t))
+                if s.actor.cameo == t.actor.cameo and t.how == "coreference":
+                    # "closed its airspace", "the government defended the government's plan":
+                    # an actor acting on itself is no dyad (a state acting in its own
+                    # territory, "Sudan lifted the emergency in Darfur", is domestic and kept)
+                    continue
+                mine.append((s, t))
+            if (
+                not mine
+                and not needs_target
+                and any(t.actor.cameo == s.actor.cameo for t in targets)
+            ):
+                mine.append((s, None))
+            pairs += mine
         return pairs
 
     @staticmethod
@@ -1372,15 +1388,22 @@ class Coder:
         return out
 
     def _date(self, token: Token, ctx: SentenceContext, fact: Factuality) -> EventDate:
-        future = fact.modality == Modality.FUTURE
         current = token
         for _ in range(6):
+            # "said on Thursday that it would release the pilot on Friday": the next Friday
+            future = _will(current) or (current is token and fact.modality == Modality.FUTURE)
             found = self._date_in(self._clause_tokens(current), ctx.pub_date, future)
             if found is not None:
                 return found
             if current.pos_ in {"NOUN", "PROPN"} and current.head is not current:
                 current = current.head  # an event noun takes its verb's date
                 continue
+            if current.dep_ in {"relcl", "acl"} and current.head.ent_type_ == "DATE":
+                # "suspended in January, when the administration froze aid": January
+                ent = next(e for e in current.doc.ents if e.start <= current.head.i < e.end)
+                found = dates.resolve(ent.text, ctx.pub_date, future)
+                if found is not None:
+                    return found
             if (
                 current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"}
                 and current.head is not current
@@ -1389,7 +1412,9 @@ class Coder:
                 continue
             break
         if fact.speech_verb is not None:
-            found = self._date_in(self._clause_tokens(fact.speech_verb), ctx.pub_date, future)
+            found = self._date_in(
+                self._clause_tokens(fact.speech_verb), ctx.pub_date, _will(fact.speech_verb)
+            )
             if found is not None:
                 return found
         return dates.document_date(ctx.pub_date)
@@ -1559,6 +1584,14 @@ def _in_quote(token: Token) -> bool:
     if plain:
         return plain % 2 == 1
     return opening > closing
+
+
+def _will(token: Token) -> bool:
+    """Whether a clause speaks of the future ("will meet", "would release", "is to visit")."""
+    return any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in {"will", "would", "shall", "'ll", "wo"}
+        for c in token.children
+    )
 
 
 def _owners(token: Token, depth: int = 0) -> list[Token]:
