@@ -848,6 +848,8 @@ def noun_phrase_actor(
             t.i in sent.by_token
             or t.pos_ != "PROPN"
             or t.ent_type_ not in {"PERSON", "ORG", "NORP", ""}
+            # a first name ("Askar" in "Askar Akayev") is not a surname
+            or (t.dep_ == "compound" and t.head.pos_ == "PROPN" and t.head.ent_type_ == "PERSON")
         ):
             continue
         known = _surname_actor(t, discourse)

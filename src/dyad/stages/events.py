@@ -524,7 +524,16 @@ def _prep_objects(token: Token, preps: set[str] | frozenset[str]) -> list[Token]
     out: list[Token] = []
     for c in token.children:
         if c.dep_ in {"prep", "agent"} and c.lower_ in preps:
-            out.extend(p for p in c.children if p.dep_ == "pobj")
+            objects = [p for p in c.children if p.dep_ == "pobj"]
+            if not objects and not list(c.children):
+                # "asylum to five officers holed up in…": the parser made the object the
+                # subject of the next clause and left the preposition bare
+                objects = [
+                    t
+                    for t in c.doc[c.i + 1 : c.i + 6]
+                    if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ in {"NOUN", "PROPN"}
+                ][:1]
+            out.extend(objects)
         elif c.dep_ == "prt":
             # "pull out of Afghanistan": the preposition hangs off the particle's verb
             continue
