@@ -681,6 +681,14 @@ class Coder:
                 if event.modality == Modality.ASSERTED:
                     decision.events.append(_describe(event))
             decision.coded = bool(decision.events)
+        # "established ties with and opened an embassy in Tehran": one event with its target
+        # makes the same actor's same kind of event without one a duplicate
+        targeted = {(e.source.cameo, e.plover, e.modality) for e in events if e.target is not None}
+        events = [
+            e
+            for e in events
+            if e.target is not None or (e.source.cameo, e.plover, e.modality) not in targeted
+        ]
         discourse.observe(ctx.index, doc, sent.matches)
         self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
