@@ -304,18 +304,19 @@ class ActorBook:
         self._surnames: dict[str, list[Entry]] = {}
         self._person_names: list[str] | None = None
         self._country_names: list[str] | None = None
+        filed: set[tuple[str, int]] = set()  # (bucket, entry) pairs: one name per entry
         for entries in [*names.values(), *self.folded.values()]:
             for e in entries:
-                if e.kind == "person" and e.surname:
-                    bucket = self._surnames.setdefault(e.surname, [])
-                    if e not in bucket:
-                        bucket.append(e)
-                if e.kind == "person":
-                    for r in e.roles:
-                        for key in filter(None, (r.role, r.title)):
-                            bucket = self._people_by_role.setdefault(key, [])
-                            if e not in bucket:
-                                bucket.append(e)
+                if e.kind != "person":
+                    continue
+                keys = [("surname", e.surname)] if e.surname else []
+                keys += [("role", k) for r in e.roles for k in (r.role, r.title) if k]
+                for kind, key in keys:
+                    if (f"{kind}:{key}", id(e)) in filed:
+                        continue
+                    filed.add((f"{kind}:{key}", id(e)))
+                    book = self._surnames if kind == "surname" else self._people_by_role
+                    book.setdefault(key, []).append(e)
 
     @classmethod
     def load(cls, extra_files: Iterable[str] = (), data_dir: str | Path | None = None) -> ActorBook:
