@@ -179,3 +179,15 @@ def test_pronouns_follow_the_story(pipeline) -> None:
     got = triples(result.events)
     assert ("USA", "PAK", "REQUEST") in got  # "he" is Pompeo, the one who said it
     assert ("PAK", "USA", "REQUEST") in got  # "him" is Pompeo, not Qureshi
+
+
+def test_the_two_countries_are_the_last_two_named(pipeline) -> None:
+    from dyad.types import RawDocument
+
+    text = (
+        "Indian and Pakistani troops exchanged fire across the Line of Control on Tuesday.\n\n"
+        "Washington urged both countries to avoid escalation."
+    )
+    (result,) = pipeline.process([RawDocument("p", "<test>", text, False, WED, "given")])
+    got = triples(result.events)
+    assert {("USA", "IND", "REQUEST"), ("USA", "PAK", "REQUEST")} <= got

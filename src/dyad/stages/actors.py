@@ -640,6 +640,21 @@ class Discourse:
     def remember(self, known: Known) -> None:
         self.known.append(known)
 
+    def last_distinct(self, kinds: set[str], n: int, by_code: bool = True) -> list[Actor]:
+        """The last ``n`` actors of ``kinds`` the story named, each of a different code (or,
+        not ``by_code``, a different code and sector), most recent first."""
+        out: list[Actor] = []
+        for k in reversed(self.known):
+            if k.sentence < self.sentence - PRONOUN_WINDOW:
+                break
+            if k.kind in kinds and k.actor is not None and k.actor.code:
+                key = (lambda a: a.code) if by_code else (lambda a: a.cameo)
+                if all(key(a) != key(k.actor) for a in out):
+                    out.append(k.actor)
+                if len(out) == n:
+                    break
+        return out
+
     def previous_subject(self, before: int, kinds: set[str]) -> Known | None:
         """The subject of the last sentence before ``before`` (at most two back), if of
         ``kinds``: "Khan met Trump. He said…" — "he" continues the story's topic, Khan."""

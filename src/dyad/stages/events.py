@@ -33,6 +33,7 @@ import yaml
 from dyad.errors import DataFileError
 from dyad.stages import dates
 from dyad.stages.actors import (
+    COREF_CONFIDENCE,
     ActorBook,
     Discourse,
     Known,
@@ -192,6 +193,11 @@ INSTRUMENT_NOUNS = frozenset(
     ]
 )
 
+# "the two leaders", "both countries": a pair the story has named
+PAIR_NOUNS = frozenset(
+    ["leader", "country", "nation", "government", "neighbour", "neighbor", "minister",
+     "president", "state", "capital"]
+)  # fmt: skip
 ANAPHORIC_STATE_NOUNS = frozenset(
     ["country", "nation", "state", "government", "republic", "kingdom"]
 )
@@ -1007,6 +1013,9 @@ class Coder:
         self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext
     ) -> list[ActorMention]:
         out = []
+        pair = self._pair(head, discourse)
+        if pair is not None:
+            return pair
         if head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubjpass"}:
             # "The Red Cross operating in Iraq said": a participle parsed as the subject
             head = next(iter(_children(head, "nsubj", "nsubjpass")), head)
@@ -1042,6 +1051,33 @@ class Coder:
                 a = Actor(actor.code, actor.country, sector, actor.name, first.actor.kind)
                 out.append(ActorMention(c.i, c.i + 1, c.text, a, first.confidence, first.how))
         return out
+
+    @staticmethod
+    def _pair(head: Token, discourse: Discourse) -> list[ActorMention] | None:
+        """ "the two leaders", "both countries": the last two actors the story named."""
+        if head.tag_ not in {"NNS", "NNPS"} or head.lemma_.lower() not in PAIR_NOUNS:
+            return None
+        if not any(
+            (c.dep_ == "nummod" and c.lower_ == "two")
+            or (c.dep_ in {"det", "predet"} and c.lower_ == "both")
+            for c in head.children
+        ):
+            return None
+        noun = head.lemma_.lower()
+        people = noun in {"leader", "minister", "president"}
+        states = noun in {"country", "nation", "state", "capital", "neighbour", "neighbor"}
+        kinds = {"person"} if people else {"state", "person", "group"}
+        # "both governments" of one country's war are two actors of one country ("both
+        # sides" is left alone: which two is too often a guess)
+        found = discourse.last_distinct(kinds, 2, by_code=states or people)
+        if len(found) != 2:
+            return None
+        if states:  # "the two countries": the states, whoever of them the story named
+            found = [Actor(a.code, a.country, None, a.code, "country") for a in found]
+        return [
+            ActorMention(head.i, head.i + 1, head.text, a, COREF_CONFIDENCE, "coreference")
+            for a in found
+        ]
 
     @staticmethod
     def _antecedent(token: Token) -> Token:
