@@ -1435,8 +1435,11 @@ class Coder:
                     and c is not token
                 ):
                     continue
-                if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
-                    continue
+                if c.dep_ == "conj" and (
+                    c.pos_ in {"VERB", "AUX"}
+                    or any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+                ):
+                    continue  # another clause ("and sceptics in Washington will not be impressed")
                 stack.append(c)
         return out
 
