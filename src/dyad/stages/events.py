@@ -673,11 +673,12 @@ class Coder:
             decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
             decisions.append(decision)
             for event in self._code_frame(frame, sent, ctx, discourse, decision):
+                # one sentence saying one thing twice ("decided to keep Pakistan on the
+                # list": the decision and the keeping) is one mention
                 key = (
                     event.source.cameo,
                     event.target.cameo if event.target else None,
                     event.plover,
-                    event.trigger,
                     event.modality,
                 )
                 if key in seen:
