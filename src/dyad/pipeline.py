@@ -205,7 +205,7 @@ class Pipeline:
     def code_batch(self, batch: list[RawDocument | Skip]) -> list[Coded | Skip]:
         """Clean, split, filter, parse and code a batch of documents (no dedup)."""
         prepared: list[tuple[Document, list[Any], list[Any], list[Any], bytes | None] | Skip] = []
-        texts: list[tuple[str, tuple[int, int]]] = []
+        texts: list[tuple[Any, tuple[int, int]]] = []
         wants = self.candidate_filter
         for n, raw in enumerate(batch):
             if isinstance(raw, Skip):
@@ -223,7 +223,7 @@ class Pipeline:
             doc, sentences, tokenized, _, _ = item
             for s in sentences:
                 if s.coded and (wants is None or wants.wants(tokenized[s.index])):
-                    texts.append((s.text, (n, s.index)))
+                    texts.append((tokenized[s.index], (n, s.index)))  # tokenized once
         parsed: dict[int, dict[int, Any]] = {}
         for sdoc, (n, index) in self.nlp.parse(texts):
             parsed.setdefault(n, {})[index] = sdoc

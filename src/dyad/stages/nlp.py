@@ -134,8 +134,9 @@ class NLP:
                 s, e = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
                 yield piece_start + s, piece_start + e
 
-    def parse(self, items: Iterable[tuple[str, Any]]) -> Iterator[tuple[Doc, Any]]:
-        """Parse ``(text, context)`` pairs in batches; contexts come back with their Docs."""
+    def parse(self, items: Iterable[tuple[str | Doc, Any]]) -> Iterator[tuple[Doc, Any]]:
+        """Parse ``(text or tokenized Doc, context)`` pairs in batches; contexts come back with
+        their Docs."""
         yield from self.nlp.pipe(
             items, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
         )
