@@ -517,6 +517,410 @@ class Store:
             out.setdefault(first, []).append(doc_id)
         return out
 
+    # -- analysis queries --------------------------------------------------------------------
+    # Time series, key events, networks and search read four tables derived from ``events``
+    # and ``mentions`` (asserted events only; ``ANALYSIS_TABLES`` says how each is made):
+    #
+    #   analysis_events  one row per event: its first mention as evidence, its number of
+    #                    mentions, that mention's document, and ``eid``, its place in
+    #                    (date, event_id) order. Sorted by dyad then eid, so a dyad's events
+    #                    are a few row groups and "ORDER BY eid LIMIT n" is the oldest first.
+    #   analysis_days    per directed dyad, date, PLOVER type and quad class: events,
+    #                    mentions, Goldstein sums (plain and mention-weighted).
+    #   analysis_terms   the distinct words of each mention's sentence, with the event's eid
+    #                    and the mention's rank among its event's mentions; sorted by word.
+    #   analysis_actors  each actor code with its most used name and its number of events.
+    #
+    # ``build_analysis_index`` writes them into the store with a fingerprint of the events and
+    # mentions they were made from. A store without them, or whose events changed since, gets
+    # them built in memory (an attached in-memory database) on first use: the same queries
+    # run either way, read-only stores included.
+
+    _analysis_prefix: str | None = None
+
+    ANALYSIS_VERSION = 1  # bump when the tables below change: stored ones are then rebuilt
+    SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
+    # A sentence's words, as search sees them: lower case, split at anything not a letter or
+    # digit (in any script).
+    SPLIT_WORDS = r"regexp_split_to_array(lower({x}), '[^\pL\pN]+')"
+    # (name, SELECT) in the order they are built; {p} is the prefix of the database they go in,
+    # {words} the words of a mention's sentence.
+    ANALYSIS_TABLES = (
+        (
+            "analysis_events",
+            """
+            WITH m AS (
+                SELECT event_id, count(*)::INTEGER AS mentions,
+                       arg_min({'mention_id': mention_id, 'doc_id': doc_id, 'start_char': start_char,
+                                'end_char': end_char, 'sentence': sentence, 'trigger': trigger,
+                                'source_text': source_text, 'target_text': target_text,
+                                'date_text': date_text, 'location_name': location_name,
+                                'location_country': location_country, 'lat': lat, 'lon': lon,
+                                'confidence': confidence}, (doc_id, start_char, mention_id)) AS first
+                FROM mentions GROUP BY event_id),
+            m2 AS (SELECT event_id, mentions, unnest(first) FROM m),
+            ev AS (
+                SELECT row_number() OVER (ORDER BY e.date NULLS LAST, e.event_id)::INTEGER AS eid,
+                       e.*, m2.* EXCLUDE (event_id)
+                FROM events e JOIN m2 USING (event_id) WHERE e.modality = 'asserted')
+            SELECT ev.*, d.title AS doc_title, d.url AS doc_url, d.source AS doc_source,
+                   d.date AS doc_date
+            FROM ev LEFT JOIN documents d USING (doc_id)
+            ORDER BY ev.source_code, ev.target_code, ev.eid""",
+        ),
+        (
+            "analysis_days",
+            """
+            SELECT source_code, target_code, date, plover, quad_class, count(*)::INTEGER AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein * mentions) AS goldstein_mentions
+            FROM {p}analysis_events GROUP BY ALL
+            ORDER BY source_code, target_code, date, plover""",
+        ),
+        (
+            "analysis_terms",
+            """
+            WITH r AS (
+                SELECT e.eid, m.sentence,
+                       row_number() OVER (PARTITION BY m.event_id
+                                          ORDER BY m.doc_id, m.start_char, m.mention_id)::INTEGER AS rank
+                FROM mentions m JOIN {p}analysis_events e USING (event_id)),
+            w AS (SELECT DISTINCT unnest({words}) AS term, eid, rank FROM r)
+            SELECT term, eid, rank FROM w WHERE term <> '' ORDER BY term, eid, rank""",
+        ),
+        (
+            "analysis_actors",
+            """
+            WITH sides AS (
+                SELECT source_code AS code, source_name AS name, source_kind AS kind, eid
+                FROM {p}analysis_events
+                UNION ALL
+                SELECT target_code, target_name, target_kind, eid FROM {p}analysis_events
+                WHERE target_code IS NOT NULL),
+            names AS (
+                SELECT code, arg_max(name, (coalesce(kind = 'country', false), n)) AS name
+                FROM (SELECT code, name, kind, count(*) AS n FROM sides GROUP BY ALL) GROUP BY code)
+            SELECT s.code, n.name, count(DISTINCT s.eid)::INTEGER AS events
+            FROM sides s JOIN names n USING (code) GROUP BY s.code, n.name""",
+        ),
+    )
+    # EVENT_COLUMNS read from analysis_events, then the event's mentions and its evidence's
+    # document.
+    ANALYSIS_EVENT_COLUMNS = (
+        EVENT_COLUMNS.replace("m.", "e.")
+        + ", e.mentions, e.doc_title, e.doc_url, e.doc_source, e.doc_date"
+    )
+
+    def build_analysis_index(self) -> None:
+        """Write the analysis tables into the store (seconds for a million events), so that
+        read-only users (``dyad serve``, ``dyad report``) find them ready."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only: cannot build its analysis index")
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            fingerprint = self._build_analysis_tables("")
+            self.con.execute(
+                "INSERT INTO meta VALUES ('analysis_index', ?) ON CONFLICT DO UPDATE SET value = EXCLUDED.value",
+                [fingerprint],
+            )
+            self.con.execute("COMMIT")
+        except duckdb.Error as e:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise StoreError(f"cannot build the analysis index of {self.path}: {e}") from e
+        self._analysis_prefix = None
+
+    def analysis_index_is_current(self) -> bool:
+        """Whether the store holds analysis tables made from its present events."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
+        return row is not None and row[0] == self._analysis_fingerprint()
+
+    def reader(self) -> Store:
+        """Another handle on this store with its own DuckDB cursor, for one thread (a web
+        request); closing it leaves this store open."""
+        prefix = self._analysis()
+        other = object.__new__(Store)
+        other.path, other.read_only = self.path, self.read_only
+        other.con = self.con.cursor()
+        other._analysis_prefix = prefix if self.read_only else None
+        return other
+
+    def _analysis_fingerprint(self) -> str:
+        row = self.con.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT bit_xor(hash(event_id, modality)) FROM events), "
+            "(SELECT count(*) FROM mentions), (SELECT bit_xor(hash(mention_id, event_id, doc_id)) FROM mentions)"
+        ).fetchone()
+        return f"v{self.ANALYSIS_VERSION}:" + ":".join(str(x) for x in row or ())
+
+    def _analysis(self) -> str:
+        """The prefix of the analysis tables to query: "" (in the store) or the in-memory
+        database's. A read-only store cannot change, so it is worked out once."""
+        if self._analysis_prefix is not None and self.read_only:
+            return self._analysis_prefix
+        try:
+            fingerprint = self._analysis_fingerprint()
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
+            if row is not None and row[0] == fingerprint:
+                prefix = ""
+            else:
+                prefix = f"{self.SCRATCH}."
+                self.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {self.SCRATCH} (READ_WRITE)")
+                self.con.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.SCRATCH}.built (store VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
+                )
+                built = self.con.execute(
+                    f"SELECT fingerprint FROM {self.SCRATCH}.built WHERE store = ?", [self.path]
+                ).fetchone()
+                if built is None or built[0] != fingerprint:
+                    self._build_analysis_tables(prefix)
+                    self.con.execute(
+                        f"INSERT OR REPLACE INTO {self.SCRATCH}.built VALUES (?, ?)",
+                        [self.path, fingerprint],
+                    )
+        except duckdb.Error as e:
+            raise StoreError(f"cannot prepare the analysis tables of {self.path}: {e}") from e
+        self._analysis_prefix = prefix
+        return prefix
+
+    def _build_analysis_tables(self, prefix: str) -> str:
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB's bar would go to stdout
+        fingerprint = self._analysis_fingerprint()
+        words = self.SPLIT_WORDS.format(x="r.sentence")
+        for name, sql in self.ANALYSIS_TABLES:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {prefix}{name} AS "
+                + sql.replace("{p}", prefix).replace("{words}", words)
+            )
+        return fingerprint
+
+    def search_terms(self, text: str) -> list[str]:
+        """The words of a search, as the index splits sentences: lower case, split at
+        anything not a letter or digit."""
+        row = self.con.execute(
+            f"SELECT list_sort(list_distinct(list_filter({self.SPLIT_WORDS.format(x='?')}, w -> w <> '')))",
+            [text],
+        ).fetchone()
+        return list(row[0]) if row and row[0] else []
+
+    def _analysis_filter(self, f: EventFilter, alias: str) -> tuple[str, list[Any]]:
+        """The WHERE clause of ``f`` (all but its text) over an analysis table aliased
+        ``alias``, and its parameters. Only asserted events are in these tables; a filter
+        asking for other modalities or for one document is a caller's mistake."""
+        if f.all_modalities or f.doc_id:
+            raise StoreError("the analysis tables hold asserted events, not single documents")
+        clauses: list[str] = []
+        params: list[Any] = []
+        a = alias
+        if f.dyad:
+            s, t = f.dyad
+            if f.undirected and s != t:
+                clauses.append(
+                    f"(({a}.source_code = ? AND {a}.target_code = ?) OR ({a}.source_code = ? AND {a}.target_code = ?))"
+                )
+                params += [s, t, t, s]
+            else:
+                clauses.append(f"{a}.source_code = ? AND {a}.target_code = ?")
+                params += [s, t]
+        if f.actor:
+            clauses.append(f"({a}.source_code = ? OR {a}.target_code = ?)")
+            params += [f.actor, f.actor]
+        if f.plover:
+            clauses.append(f"{a}.plover IN ({', '.join('?' for _ in f.plover)})")
+            params += list(f.plover)
+        if f.since:
+            clauses.append(f"{a}.date >= ?")
+            params.append(f.since)
+        if f.until:
+            clauses.append(f"{a}.date <= ?")
+            params.append(f.until)
+        return " AND ".join(clauses) or "TRUE", params
+
+    def _matches(self, f: EventFilter, prefix: str) -> tuple[str, list[Any]] | None:
+        """A WITH clause defining ``matches (eid, rank)``: the events of ``f`` with a mention
+        holding every word of ``f.text``, and the rank of the first such mention; None when
+        the filter has no words to find."""
+        terms = self.search_terms(f.text) if f.text else []
+        if not terms:
+            return None
+        where, params = self._analysis_filter(f, "e")
+        # With a dyad or an actor, the filter is selective: look up the words of its events
+        # only. Otherwise the postings of the words come first.
+        scope = ""
+        if f.dyad or f.actor:
+            scope = f"AND t.eid IN (SELECT e.eid FROM {prefix}analysis_events e WHERE {where}) "
+        sql = (
+            "WITH hits AS MATERIALIZED (SELECT eid, min(rank) AS rank FROM ("
+            f"SELECT t.eid, t.rank FROM {prefix}analysis_terms t WHERE t.term IN ({', '.join('?' for _ in terms)}) "
+            f"{scope}GROUP BY t.eid, t.rank HAVING count(*) = ?) GROUP BY eid), "
+            "matches AS MATERIALIZED (SELECT e.eid, hits.rank FROM "
+            f"{prefix}analysis_events e JOIN hits USING (eid) WHERE {where}) "
+        )
+        return sql, [*terms, *(params if scope else []), len(terms), *params]
+
+    def analysis_series(self, f: EventFilter, unit: str) -> list[tuple[Any, ...]]:
+        """Rows (period start, plover, quad_class, events, mentions, Goldstein sum,
+        mention-weighted Goldstein sum) of the dated events of ``f``, by ``unit`` (day, week
+        or month; weeks start on Monday)."""
+        p = self._analysis()
+        matches = self._matches(f, p)
+        if matches:
+            with_sql, params = matches
+            sql = (
+                f"{with_sql}SELECT CAST(date_trunc(?, e.date) AS DATE) AS period, e.plover, e.quad_class, "
+                "count(*), sum(e.mentions), sum(e.goldstein), sum(e.goldstein * e.mentions) "
+                f"FROM {p}analysis_events e SEMI JOIN matches USING (eid) WHERE e.date IS NOT NULL "
+                "GROUP BY ALL ORDER BY ALL"
+            )
+            return self.con.execute(sql, [*params, unit]).fetchall()
+        where, params = self._analysis_filter(f, "d")
+        sql = (
+            "SELECT CAST(date_trunc(?, d.date) AS DATE) AS period, d.plover, d.quad_class, "
+            "sum(d.events), sum(d.mentions), sum(d.goldstein), sum(d.goldstein_mentions) "
+            f"FROM {p}analysis_days d WHERE d.date IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL"
+        )
+        return self.con.execute(sql, [unit, *params]).fetchall()
+
+    def analysis_events(
+        self, f: EventFilter, limit: int, offset: int = 0, by_weight: bool = False
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """A page of the events of ``f``, oldest first (or by |Goldstein| × mentions, largest
+        first), and how many there are on all pages. Rows are ``EVENT_COLUMNS`` then the
+        number of mentions and the evidence's document title, url, publisher and date. The
+        evidence is the first mention, or with ``f.text`` the first mention holding its words.
+        """
+        p = self._analysis()
+        where, params = self._analysis_filter(f, "e")
+        order = "abs(e.goldstein) * e.mentions DESC, e.eid" if by_weight else "e.eid"
+        matches = self._matches(f, p)
+        if matches:
+            # The page and the count in one statement: the matches are found once.
+            with_sql, with_params = matches
+            sql = (
+                f"{with_sql}, page AS (SELECT m.eid, m.rank FROM matches m JOIN {p}analysis_events e "
+                f"USING (eid) ORDER BY {order} LIMIT ? OFFSET ?) "
+                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, page.rank, (SELECT count(*) FROM matches) "
+                f"FROM {p}analysis_events e JOIN page USING (eid) WHERE {where} ORDER BY {order}"
+            )
+            rows = self.con.execute(
+                sql, [*with_params, int(limit), int(offset), *params]
+            ).fetchall()
+            total = int(rows[0][-1]) if rows else self._count_analysis_events(f)
+        else:
+            sql = (
+                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, 1, 0 FROM {p}analysis_events e "
+                f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+            )
+            rows = self.con.execute(sql, [*params, int(limit), int(offset)]).fetchall()
+            total = self._count_analysis_events(f)
+        later = [(r[0], r[-2]) for r in rows if r[-2] != 1]
+        evidence = self._nth_mentions(later) if later else {}
+        n = len(EVENT_TABLE_COLUMNS)  # then 14 columns of the mention, its count, 4 of the document
+        out = []
+        for r in rows:
+            m = evidence.get((r[0], r[-2]))
+            out.append(r[:n] + m[:14] + r[n + 14 : n + 15] + m[14:] if m else r[:-2])
+        return out, total
+
+    def _nth_mentions(
+        self, wanted: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[Any, ...]]:
+        """(event_id, rank) -> the mention of that rank (14 columns) and its document (4)."""
+        ids = sorted({event_id for event_id, _ in wanted})
+        # By key, each lookup through the primary and event_id indexes: a join would scan.
+        rows = self.con.execute(
+            "SELECT event_id, mention_id, doc_id, start_char, end_char, sentence, trigger, "
+            "source_text, target_text, date_text, location_name, location_country, lat, lon, "
+            "confidence FROM mentions "
+            f"WHERE event_id IN ({', '.join('?' for _ in ids)}) "
+            "ORDER BY event_id, doc_id, start_char, mention_id",
+            ids,
+        ).fetchall()
+        ranks: dict[str, int] = {}
+        chosen: dict[tuple[str, int], tuple[Any, ...]] = {}
+        for r in rows:
+            ranks[r[0]] = ranks.get(r[0], 0) + 1
+            if (r[0], ranks[r[0]]) in wanted:
+                chosen[(r[0], ranks[r[0]])] = r[1:]
+        doc_ids = sorted({m[1] for m in chosen.values()})
+        docs = {
+            d[0]: d[1:]
+            for d in self.con.execute(
+                "SELECT doc_id, title, url, source, date FROM documents "
+                f"WHERE doc_id IN ({', '.join('?' for _ in doc_ids)})",
+                doc_ids,
+            ).fetchall()
+        }
+        return {k: m + tuple(docs.get(m[1], (None,) * 4)) for k, m in chosen.items()}
+
+    def _count_analysis_events(self, f: EventFilter) -> int:
+        p = self._analysis()
+        matches = self._matches(f, p)
+        if matches:
+            with_sql, params = matches
+            sql = f"{with_sql}SELECT count(*) FROM matches"
+        else:
+            where, params = self._analysis_filter(f, "e")
+            sql = f"SELECT count(*) FROM {p}analysis_events e WHERE {where}"
+        row = self.con.execute(sql, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def analysis_dyads(
+        self, f: EventFilter, limit: int, offset: int = 0, undirected: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Rows (source, target, events, mentions, Goldstein sum, mention-weighted Goldstein
+        sum, first date, last date) of each dyad of two different actors in ``f``, busiest
+        first. ``undirected`` puts both directions together, the codes in alphabetical order."""
+        p = self._analysis()
+        where, params = self._analysis_filter(f, "d")
+        pair = (
+            "least(d.source_code, d.target_code), greatest(d.source_code, d.target_code)"
+            if undirected
+            else "d.source_code, d.target_code"
+        )
+        return self.con.execute(
+            f"SELECT {pair}, sum(d.events), sum(d.mentions), sum(d.goldstein), "
+            f"sum(d.goldstein_mentions), min(d.date), max(d.date) FROM {p}analysis_days d "
+            f"WHERE d.target_code IS NOT NULL AND d.source_code <> d.target_code AND {where} "
+            "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        ).fetchall()
+
+    def analysis_actors(self, limit: int) -> list[tuple[str, str | None, int]]:
+        """(code, name, events) of each actor, busiest first."""
+        p = self._analysis()
+        return self.con.execute(
+            f"SELECT code, name, events FROM {p}analysis_actors ORDER BY events DESC, code LIMIT ?",
+            [int(limit)],
+        ).fetchall()
+
+    def document_view(self, doc_id: str) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
+        """A document (doc_id, title, url, source, date, text) and its asserted events'
+        mentions (mention_id, event_id, start, end, trigger, plover, source, target, date),
+        in text order."""
+        doc = self.con.execute(
+            "SELECT doc_id, title, url, source, date, text FROM documents WHERE doc_id = ?",
+            [doc_id],
+        ).fetchone()
+        if doc is None:
+            return None, []
+        mentions = self.con.execute(
+            "SELECT mention_id, event_id, start_char, end_char, trigger FROM mentions WHERE doc_id = ?",
+            [doc_id],
+        ).fetchall()
+        if not mentions:
+            return doc, []
+        ids = sorted({m[1] for m in mentions})
+        events = {
+            r[0]: r[1:]
+            for r in self.con.execute(
+                "SELECT event_id, plover, source_code, target_code, date FROM events "
+                f"WHERE modality = 'asserted' AND event_id IN ({', '.join('?' for _ in ids)})",
+                ids,
+            ).fetchall()
+        }
+        rows = [m + events[m[1]] for m in mentions if m[1] in events]
+        return doc, sorted(rows, key=lambda r: (r[2], r[0]))
+
 
 def table_rows(
     results: Iterable[DocumentResult], skips: Iterable[Skip], run_id: str | None
