@@ -1,6 +1,8 @@
 // dyad's page: pick two actors and a period, see the chart, click a point, read the events
 // behind it with the evidence sentence highlighted in its article. Text from the store is only
-// ever set as textContent, never parsed as HTML.
+// ever set as textContent, never parsed as HTML. Wrapped in a function: the Vega bundle's
+// top-level names share the page's global scope.
+(() => {
 "use strict";
 
 const PAGE = 25;
@@ -129,17 +131,19 @@ async function drawChart(series, by, generation) {
   }
   const unit = { day: "yearmonthdate", week: "yearmonthdate", month: "yearmonth" }[by];
   const x = { field: "period", type: "temporal", timeUnit: unit, title: null };
+  // Concatenated views cannot take the container's width: measure it (less the legend's).
+  const width = Math.max(320, $("chart").clientWidth - 180);
   const spec = {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    width: "container",
     vconcat: [
       {
+        width,
         height: 180,
         data: { values: points },
         layer: [
           { mark: { type: "rule", color: "#bbb" }, encoding: { y: { datum: 0 } } },
           {
-            mark: { type: "line", color: "#4c78a8", interpolate: "monotone" },
+            // Periods with no events have no index: the line stops there.
+            mark: { type: "line", color: "#4c78a8" },
             encoding: { x, y: { field: "index", type: "quantitative", scale: { domain: [-1, 1] }, title: "index" } },
           },
           {
@@ -159,6 +163,7 @@ async function drawChart(series, by, generation) {
         ],
       },
       {
+        width,
         height: 120,
         data: { values: bars },
         mark: { type: "bar", cursor: "pointer" },
@@ -199,7 +204,7 @@ async function loadEvents(offset, generation) {
   state.offset = offset;
   state.total = page.total;
   const when = s.period ? `${s.period.since} to ${s.period.until}` : "the whole period";
-  $("events-title").textContent = `${page.total} events, ${when}`;
+  $("events-title").textContent = `${page.total} event${page.total === 1 ? "" : "s"}, ${when}`;
   const body = $("events").tBodies[0];
   body.replaceChildren();
   for (const hit of page.items) body.append(eventRow(hit));
@@ -264,8 +269,9 @@ async function renderDocs() {
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const rows = (op.parameters || []).map((p) => {
-        const s = p.schema || {};
-        const type = s.anyOf ? s.anyOf.map((x) => x.type || (x.items && "list")).filter(Boolean).join(" | ") : s.type;
+        const s0 = p.schema || {};
+        const s = s0.anyOf ? Object.assign({}, ...s0.anyOf.filter((x) => x.type !== "null"), s0) : s0;
+        const type = s0.anyOf ? s0.anyOf.map((x) => x.type).filter(Boolean).join(" | ") : s.type;
         const rule = [s.pattern && `pattern ${s.pattern}`, s.maximum !== undefined && `≤ ${s.maximum}`, s.maxLength && `≤ ${s.maxLength} characters`]
           .filter(Boolean)
           .join(", ");
@@ -299,3 +305,4 @@ async function start() {
 }
 
 document.addEventListener("DOMContentLoaded", start);
+})();
