@@ -43,7 +43,7 @@ from dyad.types import PLOVER_TYPES
 MAX_PAGE = 200  # events a page
 MAX_OFFSET = 10_000  # deeper pages cost a sort of everything before them; narrow the filter
 MAX_TEXT = 200  # characters of search text
-MAX_QUERY_STRING = 2048  # bytes of a URL's query string
+MAX_QUERY_STRING = 4096  # bytes of a query string: room for the longest valid one, encoded
 MAX_BODY = 1024  # bytes of a request body: the API takes none
 CODE = r"^[A-Za-z]{3}$"
 DYAD = r"^[A-Za-z]{3}-[A-Za-z]{3}$"
@@ -189,7 +189,12 @@ FilterDep = Annotated[EventFilter, Depends(_filter)]
 def _api_router() -> Any:
     from fastapi import APIRouter
 
-    api = APIRouter(prefix="/api")
+    limits: dict[int | str, dict[str, Any]] = {
+        411: {"description": "A streamed request body"},
+        413: {"description": f"A request body over {MAX_BODY} bytes"},
+        414: {"description": f"A query string over {MAX_QUERY_STRING} bytes"},
+    }
+    api = APIRouter(prefix="/api", responses=limits)
 
     @api.get("/events")
     def events(
