@@ -43,5 +43,9 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --docs $(DOCS)
 
+## bench-api: latency of the web API over a store of a million synthetic events (p50, p95)
+bench-api: $(STAMP)
+	$(BIN)/python scripts/bench_api.py
+
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
