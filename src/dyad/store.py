@@ -518,18 +518,27 @@ class Store:
         return out
 
     # -- analysis queries --------------------------------------------------------------------
-    # Time series, key events, networks and search read four tables derived from ``events``
-    # and ``mentions`` (asserted events only; ``ANALYSIS_TABLES`` says how each is made):
+    # Time series, key events, networks and search read tables derived from ``events`` and
+    # ``mentions`` (asserted events only; ``ANALYSIS_TABLES`` says how each is made):
     #
-    #   analysis_events  one row per event: its first mention as evidence, its number of
-    #                    mentions, that mention's document, and ``eid``, its place in
-    #                    (date, event_id) order. Sorted by dyad then eid, so a dyad's events
-    #                    are a few row groups and "ORDER BY eid LIMIT n" is the oldest first.
-    #   analysis_days    per directed dyad, date, PLOVER type and quad class: events,
-    #                    mentions, Goldstein sums (plain and mention-weighted).
-    #   analysis_terms   the distinct words of each mention's sentence, with the event's eid
-    #                    and the mention's rank among its event's mentions; sorted by word.
-    #   analysis_actors  each actor code with its most used name and its number of events.
+    #   analysis_events       one row per event: its first mention as evidence, its number of
+    #                         mentions, that mention's document, and ``eid``, its place in
+    #                         (date, event_id) order. Sorted by eid: a page of events in date
+    #                         order is a few neighbouring rows.
+    #   analysis_dyad_events  the same rows sorted by dyad then eid: a dyad's page is too.
+    #   analysis_days         per directed dyad, date, PLOVER type and quad class: events,
+    #                         mentions, Goldstein sums (plain and mention-weighted).
+    #   analysis_terms        the distinct words of each mention's sentence, with the event's
+    #                         eid and the mention's rank among its event's mentions, and
+    #                         whether it is the first of them with the word; sorted by word.
+    #   analysis_vocabulary   each word with its number of postings: rare words are looked up
+    #                         first.
+    #   analysis_actors       each actor code with its most used name and number of events.
+    #
+    # A page of events is found in two steps: the eids of the page (reading only the columns
+    # filtered and sorted on), then their rows (a narrow range of the table sorted to suit).
+    # DuckDB does not push an IN list down into a scan, so a one-step query or a fetch by a
+    # scattered list of keys reads every column of every row group.
     #
     # ``build_analysis_index`` writes them into the store with a fingerprint of the events and
     # mentions they were made from. A store without them, or whose events changed since, gets
@@ -538,7 +547,7 @@ class Store:
 
     _analysis_prefix: str | None = None
 
-    ANALYSIS_VERSION = 1  # bump when the tables below change: stored ones are then rebuilt
+    ANALYSIS_VERSION = 2  # bump when the tables below change: stored ones are then rebuilt
     SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
     # A sentence's words, as search sees them: lower case, split at anything not a letter or
     # digit (in any script).
@@ -566,7 +575,11 @@ class Store:
             SELECT ev.*, d.title AS doc_title, d.url AS doc_url, d.source AS doc_source,
                    d.date AS doc_date
             FROM ev LEFT JOIN documents d USING (doc_id)
-            ORDER BY ev.source_code, ev.target_code, ev.eid""",
+            ORDER BY ev.eid""",
+        ),
+        (
+            "analysis_dyad_events",
+            "SELECT * FROM {p}analysis_events ORDER BY source_code, target_code, eid",
         ),
         (
             "analysis_days",
@@ -586,7 +599,13 @@ class Store:
                                           ORDER BY m.doc_id, m.start_char, m.mention_id)::INTEGER AS rank
                 FROM mentions m JOIN {p}analysis_events e USING (event_id)),
             w AS (SELECT DISTINCT unnest({words}) AS term, eid, rank FROM r)
-            SELECT term, eid, rank FROM w WHERE term <> '' ORDER BY term, eid, rank""",
+            SELECT term, eid, rank,
+                   rank = min(rank) OVER (PARTITION BY term, eid) AS first
+            FROM w WHERE term <> '' ORDER BY term, eid, rank""",
+        ),
+        (
+            "analysis_vocabulary",
+            "SELECT term, count(*) AS postings FROM {p}analysis_terms GROUP BY term ORDER BY term",
         ),
         (
             "analysis_actors",
@@ -735,27 +754,53 @@ class Store:
             params.append(f.until)
         return " AND ".join(clauses) or "TRUE", params
 
+    def _events_table(self, f: EventFilter, prefix: str) -> str:
+        """The copy of the events sorted to suit ``f``: by dyad when it names one."""
+        return f"{prefix}analysis_dyad_events" if f.dyad else f"{prefix}analysis_events"
+
     def _matches(self, f: EventFilter, prefix: str) -> tuple[str, list[Any]] | None:
-        """A WITH clause defining ``matches (eid, rank)``: the events of ``f`` with a mention
-        holding every word of ``f.text``, and the rank of the first such mention; None when
-        the filter has no words to find."""
+        """A WITH clause defining ``matches (eid, rank)``: the events with a mention holding
+        every word of ``f.text`` (and, when ``f`` names a dyad or an actor, of that dyad or
+        actor), with the rank of the first such mention; None when the text has no words."""
         terms = self.search_terms(f.text) if f.text else []
         if not terms:
             return None
-        where, params = self._analysis_filter(f, "e")
-        # With a dyad or an actor, the filter is selective: look up the words of its events
-        # only. Otherwise the postings of the words come first.
-        scope = ""
-        if f.dyad or f.actor:
-            scope = f"AND t.eid IN (SELECT e.eid FROM {prefix}analysis_events e WHERE {where}) "
-        sql = (
-            "WITH hits AS MATERIALIZED (SELECT eid, min(rank) AS rank FROM ("
-            f"SELECT t.eid, t.rank FROM {prefix}analysis_terms t WHERE t.term IN ({', '.join('?' for _ in terms)}) "
-            f"{scope}GROUP BY t.eid, t.rank HAVING count(*) = ?) GROUP BY eid), "
-            "matches AS MATERIALIZED (SELECT e.eid, hits.rank FROM "
-            f"{prefix}analysis_events e JOIN hits USING (eid) WHERE {where}) "
+        postings = dict(
+            self.con.execute(
+                f"SELECT term, postings FROM {prefix}analysis_vocabulary "
+                f"WHERE term IN ({', '.join('?' for _ in terms)})",
+                terms,
+            ).fetchall()
         )
-        return sql, [*terms, *(params if scope else []), len(terms), *params]
+        if len(postings) < len(terms):  # a word no sentence has
+            return "WITH matches AS (SELECT 0 AS eid, 0 AS rank WHERE false) ", []
+        terms.sort(key=lambda t: (postings[t], t))  # the rarest first: it narrows the others
+        scope, scope_params = "", list[Any]()
+        if f.dyad or f.actor:
+            where, scope_params = self._analysis_filter(f, "e")
+            scope = (
+                f"AND t.eid IN (SELECT e.eid FROM {self._events_table(f, prefix)} e WHERE {where})"
+            )
+        terms_table = f"{prefix}analysis_terms"
+        if len(terms) == 1:
+            return (
+                f"WITH matches AS (SELECT t.eid, t.rank FROM {terms_table} t "
+                f"WHERE t.term = ? AND t.first {scope}) ",
+                [terms[0], *scope_params],
+            )
+        # Each further word must be in the same mention as the ones before it.
+        parts = [f"t1 AS (SELECT t.eid, t.rank FROM {terms_table} t WHERE t.term = ? {scope})"]
+        for i in range(2, len(terms) + 1):
+            parts.append(
+                f"t{i} AS (SELECT t.eid, t.rank FROM {terms_table} t "
+                f"SEMI JOIN t{i - 1} USING (eid, rank) WHERE t.term = ?)"
+            )
+        sql = (
+            "WITH "
+            + ", ".join(parts)
+            + f", matches AS (SELECT eid, min(rank) AS rank FROM t{len(terms)} GROUP BY eid) "
+        )
+        return sql, [terms[0], *scope_params, *terms[1:]]
 
     def analysis_series(self, f: EventFilter, unit: str) -> list[tuple[Any, ...]]:
         """Rows (period start, plover, quad_class, events, mentions, Goldstein sum,
@@ -764,14 +809,15 @@ class Store:
         p = self._analysis()
         matches = self._matches(f, p)
         if matches:
-            with_sql, params = matches
+            with_sql, with_params = matches
+            where, params = self._analysis_filter(f, "e")
             sql = (
                 f"{with_sql}SELECT CAST(date_trunc(?, e.date) AS DATE) AS period, e.plover, e.quad_class, "
                 "count(*), sum(e.mentions), sum(e.goldstein), sum(e.goldstein * e.mentions) "
-                f"FROM {p}analysis_events e SEMI JOIN matches USING (eid) WHERE e.date IS NOT NULL "
-                "GROUP BY ALL ORDER BY ALL"
+                f"FROM {self._events_table(f, p)} e SEMI JOIN matches USING (eid) "
+                f"WHERE e.date IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL"
             )
-            return self.con.execute(sql, [*params, unit]).fetchall()
+            return self.con.execute(sql, [*with_params, unit, *params]).fetchall()
         where, params = self._analysis_filter(f, "d")
         sql = (
             "SELECT CAST(date_trunc(?, d.date) AS DATE) AS period, d.plover, d.quad_class, "
@@ -789,37 +835,56 @@ class Store:
         evidence is the first mention, or with ``f.text`` the first mention holding its words.
         """
         p = self._analysis()
+        table = self._events_table(f, p)
         where, params = self._analysis_filter(f, "e")
-        order = "abs(e.goldstein) * e.mentions DESC, e.eid" if by_weight else "e.eid"
         matches = self._matches(f, p)
-        if matches:
-            # The page and the count in one statement: the matches are found once.
-            with_sql, with_params = matches
-            sql = (
-                f"{with_sql}, page AS (SELECT m.eid, m.rank FROM matches m JOIN {p}analysis_events e "
-                f"USING (eid) ORDER BY {order} LIMIT ? OFFSET ?) "
-                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, page.rank, (SELECT count(*) FROM matches) "
-                f"FROM {p}analysis_events e JOIN page USING (eid) WHERE {where} ORDER BY {order}"
-            )
+        with_sql, with_params = matches or ("", [])
+        join = "JOIN matches m USING (eid)" if matches else ""
+        rank = "m.rank" if matches else "1"
+        if by_weight:
+            # A few events from anywhere in the table: one query, which DuckDB finishes by
+            # fetching just their rows.
             rows = self.con.execute(
-                sql, [*with_params, int(limit), int(offset), *params]
+                f"{with_sql}SELECT {self.ANALYSIS_EVENT_COLUMNS}, {rank} FROM {table} e {join} "
+                f"WHERE {where} ORDER BY abs(e.goldstein) * e.mentions DESC, e.eid LIMIT ? OFFSET ?",
+                [*with_params, *params, int(limit), int(offset)],
             ).fetchall()
-            total = int(rows[0][-1]) if rows else self._count_analysis_events(f)
-        else:
-            sql = (
-                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, 1, 0 FROM {p}analysis_events e "
-                f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-            )
-            rows = self.con.execute(sql, [*params, int(limit), int(offset)]).fetchall()
-            total = self._count_analysis_events(f)
-        later = [(r[0], r[-2]) for r in rows if r[-2] != 1]
+            return self._with_evidence(rows), len(rows)
+        page = self.con.execute(
+            f"{with_sql}SELECT e.eid, {rank} FROM {table} e {join} WHERE {where} "
+            "ORDER BY e.eid LIMIT ? OFFSET ?",
+            [*with_params, *params, int(limit), int(offset)],
+        ).fetchall()
+        total = self.con.execute(
+            f"{with_sql}SELECT count(*) FROM {table} e {join} WHERE {where}",
+            [*with_params, *params],
+        ).fetchone()
+        if not page:
+            return [], int(total[0]) if total else 0
+        eids = [eid for eid, _ in page]
+        fetched = {
+            r[-1]: r[:-1]
+            for r in self.con.execute(
+                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, e.eid FROM {table} e "
+                f"WHERE {where} AND e.eid BETWEEN ? AND ? "
+                f"AND e.eid IN ({', '.join('?' for _ in eids)})",
+                [*params, min(eids), max(eids), *eids],
+            ).fetchall()
+        }
+        rows = [(*fetched[eid], rank_) for eid, rank_ in page]
+        return self._with_evidence(rows), int(total[0]) if total else 0
+
+    def _with_evidence(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows ending with the rank of their evidence mention, without it: the first
+        mention's columns are replaced by those of that mention when it is a later one."""
+        later = [(r[0], r[-1]) for r in rows if r[-1] != 1]
         evidence = self._nth_mentions(later) if later else {}
         n = len(EVENT_TABLE_COLUMNS)  # then 14 columns of the mention, its count, 4 of the document
         out = []
         for r in rows:
-            m = evidence.get((r[0], r[-2]))
-            out.append(r[:n] + m[:14] + r[n + 14 : n + 15] + m[14:] if m else r[:-2])
-        return out, total
+            m = evidence.get((r[0], r[-1]))
+            out.append(r[:n] + m[:14] + r[n + 14 : n + 15] + m[14:] if m else r[:-1])
+        return out
 
     def _nth_mentions(
         self, wanted: list[tuple[str, int]]
@@ -851,18 +916,6 @@ class Store:
             ).fetchall()
         }
         return {k: m + tuple(docs.get(m[1], (None,) * 4)) for k, m in chosen.items()}
-
-    def _count_analysis_events(self, f: EventFilter) -> int:
-        p = self._analysis()
-        matches = self._matches(f, p)
-        if matches:
-            with_sql, params = matches
-            sql = f"{with_sql}SELECT count(*) FROM matches"
-        else:
-            where, params = self._analysis_filter(f, "e")
-            sql = f"SELECT count(*) FROM {p}analysis_events e WHERE {where}"
-        row = self.con.execute(sql, params).fetchone()
-        return int(row[0]) if row else 0
 
     def analysis_dyads(
         self, f: EventFilter, limit: int, offset: int = 0, undirected: bool = False
