@@ -525,7 +525,8 @@ class Store:
     #                         mentions, that mention's document, and ``eid``, its place in
     #                         (date, event_id) order. Sorted by eid: a page of events in date
     #                         order is a few neighbouring rows.
-    #   analysis_dyad_events  the same rows sorted by dyad then eid: a dyad's page is too.
+    #   analysis_dyad_keys    their filtered and sorted-on columns, sorted by dyad then eid:
+    #                         a dyad's events are a few neighbouring rows.
     #   analysis_days         per directed dyad, date, PLOVER type and quad class: events,
     #                         mentions, Goldstein sums (plain and mention-weighted).
     #   analysis_terms        the distinct words of each mention's sentence, with the event's
@@ -535,10 +536,11 @@ class Store:
     #                         first.
     #   analysis_actors       each actor code with its most used name and number of events.
     #
-    # A page of events is found in two steps: the eids of the page (reading only the columns
-    # filtered and sorted on), then their rows (a narrow range of the table sorted to suit).
-    # DuckDB does not push an IN list down into a scan, so a one-step query or a fetch by a
-    # scattered list of keys reads every column of every row group.
+    # A page of events is found in two steps: the eids of the page, reading only the columns
+    # filtered and sorted on, then their rows by eid. DuckDB does not push an IN list down
+    # into a scan: a query selecting wide rows by a list reads every column of every row
+    # group. So the rows are fetched as a range of eids when they are neighbours (a page in
+    # date order of a busy filter), else through an index on eid.
     #
     # ``build_analysis_index`` writes them into the store with a fingerprint of the events and
     # mentions they were made from. A store without them, or whose events changed since, gets
@@ -547,7 +549,10 @@ class Store:
 
     _analysis_prefix: str | None = None
 
-    ANALYSIS_VERSION = 2  # bump when the tables below change: stored ones are then rebuilt
+    # Rows fetched as a range when the range is at most this much wider than the rows: a
+    # range of a row group or less costs a few milliseconds, an index lookup half of one a row.
+    NEIGHBOURS = 20_000
+    ANALYSIS_VERSION = 3  # bump when the tables below change: stored ones are then rebuilt
     SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
     # A sentence's words, as search sees them: lower case, split at anything not a letter or
     # digit (in any script).
@@ -578,8 +583,9 @@ class Store:
             ORDER BY ev.eid""",
         ),
         (
-            "analysis_dyad_events",
-            "SELECT * FROM {p}analysis_events ORDER BY source_code, target_code, eid",
+            "analysis_dyad_keys",
+            "SELECT eid, source_code, target_code, date, plover, quad_class, goldstein, mentions "
+            "FROM {p}analysis_events ORDER BY source_code, target_code, eid",
         ),
         (
             "analysis_days",
@@ -705,11 +711,13 @@ class Store:
         self.con.execute("SET enable_progress_bar = false")  # DuckDB's bar would go to stdout
         fingerprint = self._analysis_fingerprint()
         words = self.SPLIT_WORDS.format(x="r.sentence")
+        self.con.execute(f"DROP INDEX IF EXISTS {prefix}analysis_events_eid")
         for name, sql in self.ANALYSIS_TABLES:
             self.con.execute(
                 f"CREATE OR REPLACE TABLE {prefix}{name} AS "
                 + sql.replace("{p}", prefix).replace("{words}", words)
             )
+        self.con.execute(f"CREATE INDEX analysis_events_eid ON {prefix}analysis_events (eid)")
         return fingerprint
 
     def search_terms(self, text: str) -> list[str]:
@@ -755,8 +763,8 @@ class Store:
         return " AND ".join(clauses) or "TRUE", params
 
     def _events_table(self, f: EventFilter, prefix: str) -> str:
-        """The copy of the events sorted to suit ``f``: by dyad when it names one."""
-        return f"{prefix}analysis_dyad_events" if f.dyad else f"{prefix}analysis_events"
+        """The table of events to filter for ``f``: sorted by dyad when it names one."""
+        return f"{prefix}analysis_dyad_keys" if f.dyad else f"{prefix}analysis_events"
 
     def _matches(self, f: EventFilter, prefix: str) -> tuple[str, list[Any]] | None:
         """A WITH clause defining ``matches (eid, rank)``: the events with a mention holding
@@ -841,38 +849,42 @@ class Store:
         with_sql, with_params = matches or ("", [])
         join = "JOIN matches m USING (eid)" if matches else ""
         rank = "m.rank" if matches else "1"
-        if by_weight:
-            # A few events from anywhere in the table: one query, which DuckDB finishes by
-            # fetching just their rows.
-            rows = self.con.execute(
-                f"{with_sql}SELECT {self.ANALYSIS_EVENT_COLUMNS}, {rank} FROM {table} e {join} "
-                f"WHERE {where} ORDER BY abs(e.goldstein) * e.mentions DESC, e.eid LIMIT ? OFFSET ?",
-                [*with_params, *params, int(limit), int(offset)],
-            ).fetchall()
-            return self._with_evidence(rows), len(rows)
+        order = "abs(e.goldstein) * e.mentions DESC, e.eid" if by_weight else "e.eid"
         page = self.con.execute(
             f"{with_sql}SELECT e.eid, {rank} FROM {table} e {join} WHERE {where} "
-            "ORDER BY e.eid LIMIT ? OFFSET ?",
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*with_params, *params, int(limit), int(offset)],
         ).fetchall()
-        total = self.con.execute(
-            f"{with_sql}SELECT count(*) FROM {table} e {join} WHERE {where}",
-            [*with_params, *params],
-        ).fetchone()
-        if not page:
-            return [], int(total[0]) if total else 0
-        eids = [eid for eid, _ in page]
-        fetched = {
+        if by_weight:
+            total = len(page)
+        else:
+            row = self.con.execute(
+                f"{with_sql}SELECT count(*) FROM {table} e {join} WHERE {where}",
+                [*with_params, *params],
+            ).fetchone()
+            total = int(row[0]) if row else 0
+        fetched = self._events_by_eid([eid for eid, _ in page], p)
+        rows = [(*fetched[eid], rank_) for eid, rank_ in page]
+        return self._with_evidence(rows), total
+
+    def _events_by_eid(self, eids: list[int], prefix: str) -> dict[int, tuple[Any, ...]]:
+        """eid -> ``ANALYSIS_EVENT_COLUMNS`` of those events."""
+        if not eids:
+            return {}
+        lo, hi = min(eids), max(eids)
+        in_list = ", ".join("?" for _ in eids)
+        if hi - lo < self.NEIGHBOURS + 4 * len(eids):
+            sql = f"WHERE e.eid BETWEEN ? AND ? AND e.eid IN ({in_list})"
+            params = [lo, hi, *eids]
+        else:  # through the index
+            sql, params = f"WHERE e.eid IN ({in_list})", list(eids)
+        return {
             r[-1]: r[:-1]
             for r in self.con.execute(
-                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, e.eid FROM {table} e "
-                f"WHERE {where} AND e.eid BETWEEN ? AND ? "
-                f"AND e.eid IN ({', '.join('?' for _ in eids)})",
-                [*params, min(eids), max(eids), *eids],
+                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, e.eid FROM {prefix}analysis_events e {sql}",
+                params,
             ).fetchall()
         }
-        rows = [(*fetched[eid], rank_) for eid, rank_ in page]
-        return self._with_evidence(rows), int(total[0]) if total else 0
 
     def _with_evidence(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """Rows ending with the rank of their evidence mention, without it: the first
