@@ -67,6 +67,14 @@ def test_series_filters_and_limits(store: Store, monkeypatch: pytest.MonkeyPatch
         store, EventFilter(dyad=("USA", "PAK"), undirected=True, since=D(2018, 11, 1)), "month"
     )
     assert [p.period for p in s.points] == [D(2018, 11, 1)]
+    # A range cutting periods: only its days count.
+    cut = EventFilter(
+        dyad=("USA", "PAK"), undirected=True, since=D(2018, 9, 5), until=D(2018, 11, 18)
+    )
+    for by in ("week", "month"):
+        s = analysis.dyad_series(store, cut, by)  # type: ignore[arg-type]
+        assert s.events.by_type == {"CONSULT": 1, "REJECT": 1, "ACCUSE": 1}
+    assert [p.events.by_quad for p in s.points] == [(1, 0, 1, 0), (0, 0, 0, 0), (0, 0, 1, 0)]
     assert analysis.dyad_series(store, EventFilter(dyad=("PAK", "IND")), "month").points == ()
     words = analysis.dyad_series(store, EventFilter(dyad=("USA", "PAK"), text="officials"))
     assert words.events.by_type == {"CONSULT": 1, "AID": 1, "SANCTION": 1}

@@ -206,23 +206,36 @@ def dyad_series(store: Store, f: EventFilter, by: Unit = "month") -> DyadSeries:
     if by not in UNITS:
         raise QueryError(f"unknown period {by!r}: one of {', '.join(UNITS)}")
     rows = store.analysis_series(f, by)
-    acc: dict[dt.date, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        acc.setdefault(row[0], []).append(row[1:])
     points: list[SeriesPoint] = []
-    if acc:
-        first, last = min(acc), max(acc)
+    if rows:
+        first, last = rows[0][0], rows[-1][0]
         n = _periods_between(first, last, by)
         if n > MAX_PERIODS:
             raise QueryError(
                 f"{n} periods of a {by}: more than {MAX_PERIODS}; use a longer period or a shorter range"
             )
+        found = {r[0]: r for r in rows}
         day = first
         while day <= last:
-            events, mentions = _tallies(acc.get(day, []))
-            points.append(SeriesPoint(day, events, mentions))
+            r = found.get(day)
+            points.append(
+                SeriesPoint(day, *_tallies(r)) if r else SeriesPoint(day, Tally(), Tally())
+            )
             day = next_period(day, by)
-    events, mentions = _tallies([r[1:] for r in rows])
+    total = [sum(r[i] for r in rows) for i in range(1, 13)]
+    types: list[dict[str, int]] = [{}, {}]
+    for r in rows:
+        for i, by_type in enumerate(r[13:15]):
+            for t, c in by_type.items():
+                types[i][t] = types[i].get(t, 0) + c
+    order = {t: i for i, t in enumerate(PLOVER_TYPES)}
+    events, mentions = _tallies(
+        (
+            None,
+            *total,
+            *(dict(sorted(x.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))) for x in types),
+        )
+    )
     source, target = f.dyad or (None, None)
     return DyadSeries(source, target, f.undirected, by, tuple(points), events, mentions)
 
@@ -233,33 +246,24 @@ def _periods_between(first: dt.date, last: dt.date, by: Unit) -> int:
     return (last - first).days // (7 if by == "week" else 1) + 1
 
 
-def _tallies(rows: Sequence[tuple[Any, ...]]) -> tuple[Tally, Tally]:
-    """Tallies by event and by mention of rows (plover, quad_class, events, mentions,
-    Goldstein sum, mention-weighted Goldstein sum)."""
-    return _tally(rows, 2, 4), _tally(rows, 3, 5)
+def _tallies(row: Sequence[Any]) -> tuple[Tally, Tally]:
+    """The tallies by event and by mention of a row of ``Store.analysis_series``."""
+    (_, n, m, n1, n2, n3, n4, m1, m2, m3, m4, g, gm, types_n, types_m) = row
+    return _tally(n, (n1, n2, n3, n4), g, types_n), _tally(m, (m1, m2, m3, m4), gm, types_m)
 
 
-def _tally(rows: Sequence[tuple[Any, ...]], count_at: int, goldstein_at: int) -> Tally:
-    if not rows:
-        return Tally()
-    by_type: dict[str, int] = {}
-    quads = [0, 0, 0, 0]
-    total, goldstein = 0, 0.0
-    for r in rows:
-        n = int(r[count_at])
-        by_type[r[0]] = by_type.get(r[0], 0) + n
-        if 1 <= r[1] <= 4:
-            quads[r[1] - 1] += n
-        total += n
-        goldstein += float(r[goldstein_at] or 0.0)
-    order = {t: i for i, t in enumerate(PLOVER_TYPES)}
+def _tally(count: int | None, quads: Sequence[int | None], goldstein: float | None,
+           by_type: dict[str, int]) -> Tally:  # fmt: skip
+    q = tuple(int(x or 0) for x in quads)
+    total = int(count or 0)
+    g = float(goldstein or 0.0)
     return Tally(
         count=total,
-        by_type=dict(sorted(by_type.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))),
-        by_quad=(quads[0], quads[1], quads[2], quads[3]),
-        goldstein_sum=round(goldstein, 6),
-        goldstein_mean=round(goldstein / total, 6) if total else None,
-        index=index(quads[0] + quads[1], quads[2] + quads[3]),
+        by_type={k: int(v) for k, v in by_type.items()},
+        by_quad=(q[0], q[1], q[2], q[3]),
+        goldstein_sum=round(g, 6),
+        goldstein_mean=round(g / total, 6) if total else None,
+        index=index(q[0] + q[1], q[2] + q[3]),
     )
 
 

@@ -529,6 +529,7 @@ class Store:
     #                         a dyad's events are a few neighbouring rows.
     #   analysis_days         per directed dyad, date, PLOVER type and quad class: events,
     #                         mentions, Goldstein sums (plain and mention-weighted).
+    #   analysis_weeks, analysis_months  the same by week (from Monday) and by month.
     #   analysis_terms        the distinct words of each mention's sentence, with the event's
     #                         eid and the mention's rank among its event's mentions, and
     #                         whether it is the first of them with the word; sorted by word.
@@ -595,6 +596,19 @@ class Store:
                    sum(goldstein * mentions) AS goldstein_mentions
             FROM {p}analysis_events GROUP BY ALL
             ORDER BY source_code, target_code, date, plover""",
+        ),
+        *(
+            (
+                f"analysis_{unit}s",
+                f"""
+            SELECT source_code, target_code, CAST(date_trunc('{unit}', date) AS DATE) AS date,
+                   plover, quad_class, sum(events)::INTEGER AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein_mentions) AS goldstein_mentions
+            FROM {{p}}analysis_days GROUP BY ALL
+            ORDER BY source_code, target_code, date, plover""",
+            )
+            for unit in ("week", "month")
         ),
         (
             "analysis_terms",
@@ -811,28 +825,58 @@ class Store:
         return sql, [terms[0], *scope_params, *terms[1:]]
 
     def analysis_series(self, f: EventFilter, unit: str) -> list[tuple[Any, ...]]:
-        """Rows (period start, plover, quad_class, events, mentions, Goldstein sum,
-        mention-weighted Goldstein sum) of the dated events of ``f``, by ``unit`` (day, week
-        or month; weeks start on Monday)."""
+        """One row a period with events of ``f`` (dated ones), by ``unit`` (day, week from
+        Monday, or month): period start, then by event and by mention: count, counts of quad
+        classes 1-4, Goldstein sum, counts by PLOVER type (a dict, in ``PLOVER_TYPES`` order).
+        """
         p = self._analysis()
         matches = self._matches(f, p)
         if matches:
             with_sql, with_params = matches
             where, params = self._analysis_filter(f, "e")
-            sql = (
-                f"{with_sql}SELECT CAST(date_trunc(?, e.date) AS DATE) AS period, e.plover, e.quad_class, "
-                "count(*), sum(e.mentions), sum(e.goldstein), sum(e.goldstein * e.mentions) "
+            rows = (
+                f"SELECT CAST(date_trunc(?, e.date) AS DATE) AS period, e.plover, e.quad_class, "
+                "count(*) AS n, sum(e.mentions) AS m, sum(e.goldstein) AS g, "
+                "sum(e.goldstein * e.mentions) AS gm "
                 f"FROM {self._events_table(f, p)} e SEMI JOIN matches USING (eid) "
-                f"WHERE e.date IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL"
+                f"WHERE e.date IS NOT NULL AND {where} GROUP BY ALL"
             )
-            return self.con.execute(sql, [*with_params, unit, *params]).fetchall()
-        where, params = self._analysis_filter(f, "d")
-        sql = (
-            "SELECT CAST(date_trunc(?, d.date) AS DATE) AS period, d.plover, d.quad_class, "
-            "sum(d.events), sum(d.mentions), sum(d.goldstein), sum(d.goldstein_mentions) "
-            f"FROM {p}analysis_days d WHERE d.date IS NOT NULL AND {where} GROUP BY ALL ORDER BY ALL"
+            params = [*with_params, unit, *params]
+        else:
+            # The table of the unit when the range has whole periods, else days.
+            day = dt.timedelta(days=1)
+            whole = unit in ("week", "month") and all(
+                x is None or (x.day == 1 if unit == "month" else x.weekday() == 0)
+                for x in (f.since, f.until + day if f.until else None)
+            )
+            table = f"{p}analysis_{unit}s" if whole else f"{p}analysis_days"
+            where, params = self._analysis_filter(f, "d")
+            with_sql = ""
+            rows = (
+                "SELECT CAST(date_trunc(?, d.date) AS DATE) AS period, d.plover, d.quad_class, "
+                "sum(d.events) AS n, sum(d.mentions) AS m, sum(d.goldstein) AS g, "
+                "sum(d.goldstein_mentions) AS gm "
+                f"FROM {table} d WHERE d.date IS NOT NULL AND {where} GROUP BY ALL"
+            )
+            params = [unit, *params]
+        quads = ", ".join(
+            f"coalesce(sum({x}) FILTER (WHERE quad_class = {q}), 0)"
+            for x in ("n", "m")
+            for q in (1, 2, 3, 4)
         )
-        return self.con.execute(sql, [unit, *params]).fetchall()
+        order = "pos NULLS LAST, plover"
+        sql = (
+            f"{with_sql}{', ' if with_sql else 'WITH '}x AS ({rows}), "
+            "t AS (SELECT period, plover, list_position(?::VARCHAR[], plover) AS pos, sum(n) AS n, "
+            "sum(m) AS m FROM x GROUP BY period, plover), "
+            f"tm AS (SELECT period, map(list(plover ORDER BY {order}), list(n ORDER BY {order})) AS types_n, "
+            f"map(list(plover ORDER BY {order}), list(m ORDER BY {order})) AS types_m FROM t GROUP BY period), "
+            f"q AS (SELECT period, sum(n), sum(m), {quads}, sum(g), sum(gm) FROM x GROUP BY period) "
+            "SELECT q.*, tm.types_n, tm.types_m FROM q JOIN tm USING (period) ORDER BY period"
+        )
+        from dyad.types import PLOVER_TYPES
+
+        return self.con.execute(sql, [*params, list(PLOVER_TYPES)]).fetchall()
 
     def analysis_events(
         self, f: EventFilter, limit: int, offset: int = 0, by_weight: bool = False
