@@ -553,7 +553,7 @@ class Store:
     # Rows fetched as a range when the range is at most this much wider than the rows: a
     # range of a row group or less costs a few milliseconds, an index lookup half of one a row.
     NEIGHBOURS = 20_000
-    ANALYSIS_VERSION = 3  # bump when the tables below change: stored ones are then rebuilt
+    ANALYSIS_VERSION = 4  # bump when the tables below change: stored ones are then rebuilt
     SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
     # A sentence's words, as search sees them: lower case, split at anything not a letter or
     # digit (in any script).
@@ -672,7 +672,20 @@ class Store:
     def analysis_index_is_current(self) -> bool:
         """Whether the store holds analysis tables made from its present events."""
         row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
-        return row is not None and row[0] == self._analysis_fingerprint()
+        return (
+            row is not None
+            and row[0] == self._analysis_fingerprint()
+            and self._has_analysis_tables()
+        )
+
+    def _has_analysis_tables(self) -> bool:
+        names = [name for name, _ in self.ANALYSIS_TABLES]
+        row = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            f"AND schema_name = 'main' AND table_name IN ({', '.join('?' for _ in names)})",
+            names,
+        ).fetchone()
+        return row is not None and row[0] == len(names)
 
     def reader(self) -> Store:
         """Another handle on this store with its own DuckDB cursor, for one thread (a web
@@ -699,7 +712,7 @@ class Store:
         try:
             fingerprint = self._analysis_fingerprint()
             row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
-            if row is not None and row[0] == fingerprint:
+            if row is not None and row[0] == fingerprint and self._has_analysis_tables():
                 prefix = ""
             else:
                 prefix = f"{self.SCRATCH}."
