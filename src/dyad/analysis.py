@@ -222,20 +222,13 @@ def dyad_series(store: Store, f: EventFilter, by: Unit = "month") -> DyadSeries:
                 SeriesPoint(day, *_tallies(r)) if r else SeriesPoint(day, Tally(), Tally())
             )
             day = next_period(day, by)
-    total = [sum(r[i] for r in rows) for i in range(1, 13)]
-    types: list[dict[str, int]] = [{}, {}]
-    for r in rows:
-        for i, by_type in enumerate(r[13:15]):
-            for t, c in by_type.items():
-                types[i][t] = types[i].get(t, 0) + c
-    order = {t: i for i, t in enumerate(PLOVER_TYPES)}
-    events, mentions = _tallies(
-        (
-            None,
-            *total,
-            *(dict(sorted(x.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))) for x in types),
-        )
-    )
+    total = [
+        *(sum(r[i] for r in rows) for i in range(1, 13)),
+        [t for r in rows for t in r[13]],
+        [n for r in rows for n in r[14]],
+        [m for r in rows for m in r[15]],
+    ]
+    events, mentions = _tallies((None, *total))
     source, target = f.dyad or (None, None)
     return DyadSeries(source, target, f.undirected, by, tuple(points), events, mentions)
 
@@ -248,8 +241,22 @@ def _periods_between(first: dt.date, last: dt.date, by: Unit) -> int:
 
 def _tallies(row: Sequence[Any]) -> tuple[Tally, Tally]:
     """The tallies by event and by mention of a row of ``Store.analysis_series``."""
-    (_, n, m, n1, n2, n3, n4, m1, m2, m3, m4, g, gm, types_n, types_m) = row
-    return _tally(n, (n1, n2, n3, n4), g, types_n), _tally(m, (m1, m2, m3, m4), gm, types_m)
+    (_, n, m, n1, n2, n3, n4, m1, m2, m3, m4, g, gm, types, type_n, type_m) = row
+    return (
+        _tally(n, (n1, n2, n3, n4), g, _by_type(types, type_n)),
+        _tally(m, (m1, m2, m3, m4), gm, _by_type(types, type_m)),
+    )
+
+
+_PLOVER_ORDER = {t: i for i, t in enumerate(PLOVER_TYPES)}
+
+
+def _by_type(types: Sequence[str], counts: Sequence[int]) -> dict[str, int]:
+    """Counts by PLOVER type, in PLOVER's order."""
+    out: dict[str, int] = {}
+    for t, c in zip(types, counts, strict=True):
+        out[t] = out.get(t, 0) + int(c)
+    return dict(sorted(out.items(), key=lambda kv: (_PLOVER_ORDER.get(kv[0], 99), kv[0])))
 
 
 def _tally(count: int | None, quads: Sequence[int | None], goldstein: float | None,
@@ -259,7 +266,7 @@ def _tally(count: int | None, quads: Sequence[int | None], goldstein: float | No
     g = float(goldstein or 0.0)
     return Tally(
         count=total,
-        by_type={k: int(v) for k, v in by_type.items()},
+        by_type=by_type,
         by_quad=(q[0], q[1], q[2], q[3]),
         goldstein_sum=round(g, 6),
         goldstein_mean=round(g / total, 6) if total else None,

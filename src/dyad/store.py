@@ -839,9 +839,10 @@ class Store:
 
     def analysis_series(self, f: EventFilter, unit: str) -> list[tuple[Any, ...]]:
         """One row a period with events of ``f`` (dated ones), by ``unit`` (day, week from
-        Monday, or month): period start, then by event and by mention: count, counts of quad
-        classes 1-4, Goldstein sum, counts by PLOVER type (a dict, in ``PLOVER_TYPES`` order).
-        """
+        Monday, or month): period start; events, mentions; events in quad classes 1-4,
+        mentions in them; Goldstein sum, mention-weighted Goldstein sum; then the PLOVER types
+        in the period, and the events and the mentions of each (three lists, a type may come
+        twice when its events are in two quad classes)."""
         p = self._analysis()
         matches = self._matches(f, p)
         if matches:
@@ -877,19 +878,12 @@ class Store:
             for x in ("n", "m")
             for q in (1, 2, 3, 4)
         )
-        order = "pos NULLS LAST, plover"
         sql = (
-            f"{with_sql}{', ' if with_sql else 'WITH '}x AS ({rows}), "
-            "t AS (SELECT period, plover, list_position(?::VARCHAR[], plover) AS pos, sum(n) AS n, "
-            "sum(m) AS m FROM x GROUP BY period, plover), "
-            f"tm AS (SELECT period, map(list(plover ORDER BY {order}), list(n ORDER BY {order})) AS types_n, "
-            f"map(list(plover ORDER BY {order}), list(m ORDER BY {order})) AS types_m FROM t GROUP BY period), "
-            f"q AS (SELECT period, sum(n), sum(m), {quads}, sum(g), sum(gm) FROM x GROUP BY period) "
-            "SELECT q.*, tm.types_n, tm.types_m FROM q JOIN tm USING (period) ORDER BY period"
+            f"{with_sql}{', ' if with_sql else 'WITH '}x AS ({rows}) "
+            f"SELECT period, sum(n), sum(m), {quads}, sum(g), sum(gm), list(plover), list(n), list(m) "
+            "FROM x GROUP BY period ORDER BY period"
         )
-        from dyad.types import PLOVER_TYPES
-
-        return self.con.execute(sql, [*params, list(PLOVER_TYPES)]).fetchall()
+        return self.con.execute(sql, params).fetchall()
 
     def analysis_events(
         self, f: EventFilter, limit: int, offset: int = 0, by_weight: bool = False
