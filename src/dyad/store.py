@@ -530,6 +530,8 @@ class Store:
     #   analysis_days         per directed dyad, date, PLOVER type and quad class: events,
     #                         mentions, Goldstein sums (plain and mention-weighted).
     #   analysis_weeks, analysis_months  the same by week (from Monday) and by month.
+    #   analysis_dyads        per directed dyad, over all time: events, mentions, Goldstein
+    #                         sums, first and last dates.
     #   analysis_terms        the distinct words of each mention's sentence, with the event's
     #                         eid and the mention's rank among its event's mentions, and
     #                         whether it is the first of them with the word; sorted by word.
@@ -553,7 +555,7 @@ class Store:
     # Rows fetched as a range when the range is at most this much wider than the rows: a
     # range of a row group or less costs a few milliseconds, an index lookup half of one a row.
     NEIGHBOURS = 20_000
-    ANALYSIS_VERSION = 4  # bump when the tables below change: stored ones are then rebuilt
+    ANALYSIS_VERSION = 5  # bump when the tables below change: stored ones are then rebuilt
     SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
     # A sentence's words, as search sees them: lower case, split at anything not a letter or
     # digit (in any script).
@@ -596,6 +598,16 @@ class Store:
                    sum(goldstein * mentions) AS goldstein_mentions
             FROM {p}analysis_events GROUP BY ALL
             ORDER BY source_code, target_code, date, plover""",
+        ),
+        (
+            "analysis_dyads",
+            """
+            SELECT source_code, target_code, sum(events)::BIGINT AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein_mentions) AS goldstein_mentions, min(date) AS first,
+                   max(date) AS last
+            FROM {p}analysis_days GROUP BY source_code, target_code
+            ORDER BY source_code, target_code""",
         ),
         *(
             (
@@ -993,9 +1005,13 @@ class Store:
             if undirected
             else "d.source_code, d.target_code"
         )
+        if f.since or f.until or f.plover:
+            table, first, last = f"{p}analysis_days", "min(d.date)", "max(d.date)"
+        else:
+            table, first, last = f"{p}analysis_dyads", "min(d.first)", "max(d.last)"
         return self.con.execute(
             f"SELECT {pair}, sum(d.events), sum(d.mentions), sum(d.goldstein), "
-            f"sum(d.goldstein_mentions), min(d.date), max(d.date) FROM {p}analysis_days d "
+            f"sum(d.goldstein_mentions), {first}, {last} FROM {table} d "
             f"WHERE d.target_code IS NOT NULL AND d.source_code <> d.target_code AND {where} "
             "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ? OFFSET ?",
             [*params, int(limit), int(offset)],
@@ -1026,13 +1042,16 @@ class Store:
         if not mentions:
             return doc, []
         ids = sorted({m[1] for m in mentions})
+        # Only the key in the WHERE clause: with another condition DuckDB scans the table
+        # instead of looking the keys up in the index.
         events = {
-            r[0]: r[1:]
+            r[0]: r[1:-1]
             for r in self.con.execute(
-                "SELECT event_id, plover, source_code, target_code, date FROM events "
-                f"WHERE modality = 'asserted' AND event_id IN ({', '.join('?' for _ in ids)})",
+                "SELECT event_id, plover, source_code, target_code, date, modality FROM events "
+                f"WHERE event_id IN ({', '.join('?' for _ in ids)})",
                 ids,
             ).fetchall()
+            if r[-1] == "asserted"
         }
         rows = [m + events[m[1]] for m in mentions if m[1] in events]
         return doc, sorted(rows, key=lambda r: (r[2], r[0]))
