@@ -201,3 +201,20 @@ def test_api_over_the_sample_corpus(sample_store: str) -> None:
         assert series["events"]["count"] <= page["total"]
         assert get(c, "/api/network")["edges"]
         assert get(c, "/api/key-events?dyad=USA-PAK&undirected=true")
+
+
+def test_concurrent_requests_each_have_their_cursor(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    urls = [
+        "/api/events?dyad=USA-PAK&undirected=true",
+        "/api/timeline?dyad=USA-PAK&by=week",
+        "/api/events?q=officials",
+        "/api/network",
+        "/api/documents/a",
+    ] * 12
+    expected = {u: client.get(u).json() for u in set(urls)}
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda u: (u, client.get(u)), urls))
+    for u, r in answers:
+        assert r.status_code == 200 and r.json() == expected[u], u
