@@ -290,7 +290,7 @@ def key_events(store: Store, f: EventFilter, limit: int = 10) -> list[KeyEvent]:
     """The events of ``f`` that weigh most: largest |Goldstein| × mentions first."""
     _check(f)
     out = []
-    for r in store.analysis_events(f, limit, by_weight=True)[0]:
+    for r in store.analysis_key_events(f, limit):
         hit = _hit(r)
         score = abs(hit.event.goldstein) * hit.mentions
         out.append(KeyEvent(hit.event, hit.mentions, hit.document, round(score, 6)))

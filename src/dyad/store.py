@@ -898,37 +898,64 @@ class Store:
         return self.con.execute(sql, params).fetchall()
 
     def analysis_events(
-        self, f: EventFilter, limit: int, offset: int = 0, by_weight: bool = False
+        self, f: EventFilter, limit: int, offset: int = 0
     ) -> tuple[list[tuple[Any, ...]], int]:
-        """A page of the events of ``f``, oldest first (or by |Goldstein| × mentions, largest
-        first), and how many there are on all pages. Rows are ``EVENT_COLUMNS`` then the
-        number of mentions and the evidence's document title, url, publisher and date. The
-        evidence is the first mention, or with ``f.text`` the first mention holding its words.
-        """
+        """A page of the events of ``f``, oldest first (undated last), and how many there
+        are on all pages. Rows are ``EVENT_COLUMNS`` then the number of mentions and the
+        evidence's document title, url, publisher and date. The evidence is the first
+        mention, or with ``f.text`` the first mention holding its words."""
+        p = self._analysis()
+        table = self._events_table(f, p)
+        where, params = self._analysis_filter(f, "e")
+        matches = self._matches(f, p)
+        if matches:
+            # One pass: the matches are found once for the page and the count.
+            with_sql, with_params = matches
+            hits = (
+                "SELECT eid, rank FROM matches"
+                if where == "TRUE"
+                else f"SELECT e.eid, m.rank FROM {table} e JOIN matches m USING (eid) WHERE {where}"
+            )
+            page = self.con.execute(
+                f"{with_sql}, hits AS MATERIALIZED ({hits}) "
+                "SELECT eid, rank, (SELECT count(*) FROM hits) FROM hits ORDER BY eid LIMIT ? OFFSET ?",
+                [*with_params, *([] if where == "TRUE" else params), int(limit), int(offset)],
+            ).fetchall()
+            total = int(page[0][2]) if page else 0
+            if not page and offset:
+                row = self.con.execute(
+                    f"{with_sql}SELECT count(*) FROM ({hits})",
+                    [*with_params, *([] if where == "TRUE" else params)],
+                ).fetchone()
+                total = int(row[0]) if row else 0
+        else:
+            page = self.con.execute(
+                f"SELECT e.eid, 1 FROM {table} e WHERE {where} ORDER BY e.eid LIMIT ? OFFSET ?",
+                [*params, int(limit), int(offset)],
+            ).fetchall()
+            row = self.con.execute(
+                f"SELECT count(*) FROM {table} e WHERE {where}", params
+            ).fetchone()
+            total = int(row[0]) if row else 0
+        fetched = self._events_by_eid([r[0] for r in page], p)
+        return self._with_evidence([(*fetched[r[0]], r[1]) for r in page]), total
+
+    def analysis_key_events(self, f: EventFilter, limit: int) -> list[tuple[Any, ...]]:
+        """The events of ``f`` of largest |Goldstein| × mentions, in that order: rows as
+        ``analysis_events``."""
         p = self._analysis()
         table = self._events_table(f, p)
         where, params = self._analysis_filter(f, "e")
         matches = self._matches(f, p)
         with_sql, with_params = matches or ("", [])
         join = "JOIN matches m USING (eid)" if matches else ""
-        rank = "m.rank" if matches else "1"
-        order = "abs(e.goldstein) * e.mentions DESC, e.eid" if by_weight else "e.eid"
         page = self.con.execute(
-            f"{with_sql}SELECT e.eid, {rank} FROM {table} e {join} WHERE {where} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?",
-            [*with_params, *params, int(limit), int(offset)],
+            f"{with_sql}SELECT e.eid, {'m.rank' if matches else '1'} FROM {table} e {join} "
+            f"WHERE {where} ORDER BY abs(e.goldstein) * e.mentions DESC, e.eid LIMIT ?",
+            [*with_params, *params, int(limit)],
         ).fetchall()
-        if by_weight:
-            total = len(page)
-        else:
-            row = self.con.execute(
-                f"{with_sql}SELECT count(*) FROM {table} e {join} WHERE {where}",
-                [*with_params, *params],
-            ).fetchone()
-            total = int(row[0]) if row else 0
-        fetched = self._events_by_eid([eid for eid, _ in page], p)
-        rows = [(*fetched[eid], rank_) for eid, rank_ in page]
-        return self._with_evidence(rows), total
+        fetched = self._events_by_eid([r[0] for r in page], p)
+        return self._with_evidence([(*fetched[r[0]], r[1]) for r in page])
 
     def _events_by_eid(self, eids: list[int], prefix: str) -> dict[int, tuple[Any, ...]]:
         """eid -> ``ANALYSIS_EVENT_COLUMNS`` of those events."""
