@@ -85,6 +85,10 @@ def test_series_filters_and_limits(store: Store, monkeypatch: pytest.MonkeyPatch
         analysis.dyad_series(store, BOTH, "year")  # type: ignore[arg-type]
     with pytest.raises(QueryError):
         analysis.dyad_series(store, EventFilter(all_modalities=True))
+    words = " ".join(f"w{i}" for i in range(analysis.MAX_SEARCH_WORDS + 1))
+    with pytest.raises(QueryError, match="words"):
+        analysis.find_events(store, EventFilter(text=words))
+    assert analysis.find_events(store, EventFilter(text=words.rsplit(" ", 1)[0])).total == 0
 
 
 def test_events_page_oldest_first_with_evidence(store: Store) -> None:

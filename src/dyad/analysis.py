@@ -42,6 +42,8 @@ UNITS: tuple[Unit, ...] = ("day", "week", "month")
 # A series longer than this is refused: thousands of points are unreadable in a chart or a
 # terminal, and the request that makes them (days over decades) is usually a slip.
 MAX_PERIODS = 5000
+# Each word of a search is one more lookup in the word index; twelve is a long search.
+MAX_SEARCH_WORDS = 12
 ALL_EVENTS = EventFilter()
 
 
@@ -202,7 +204,7 @@ def dyad_series(store: Store, f: EventFilter, by: Unit = "month") -> DyadSeries:
 
     >>> dyad_series(store, EventFilter(dyad=("USA", "PAK"), undirected=True), by="week")  # doctest: +SKIP
     """
-    _check(f)
+    _check(f, store)
     if by not in UNITS:
         raise QueryError(f"unknown period {by!r}: one of {', '.join(UNITS)}")
     rows = store.analysis_series(f, by)
@@ -281,14 +283,14 @@ def find_events(store: Store, f: EventFilter, limit: int = 50, offset: int = 0) 
     order and case, as whole words ("strike" does not find "strikes"); punctuation is ignored,
     and text with no words filters nothing.
     """
-    _check(f)
+    _check(f, store)
     rows, total = store.analysis_events(f, limit, offset)
     return EventPage(tuple(_hit(r) for r in rows), total, limit, offset)
 
 
 def key_events(store: Store, f: EventFilter, limit: int = 10) -> list[KeyEvent]:
     """The events of ``f`` that weigh most: largest |Goldstein| × mentions first."""
-    _check(f)
+    _check(f, store)
     out = []
     for r in store.analysis_key_events(f, limit):
         hit = _hit(r)
@@ -374,7 +376,9 @@ def document(store: Store, doc_id: str) -> DocumentView | None:
     return DocumentView(DocumentRef(doc_id, title, url, publisher, date), text or "", spans)
 
 
-def _check(f: EventFilter) -> None:
+def _check(f: EventFilter, store: Store | None = None) -> None:
+    if store is not None and f.text and len(store.search_terms(f.text)) > MAX_SEARCH_WORDS:
+        raise QueryError(f"a search of more than {MAX_SEARCH_WORDS} different words")
     if f.all_modalities:
         raise QueryError("the analysis counts events asserted as fact only")
     if f.doc_id:

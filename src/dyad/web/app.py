@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -86,6 +87,8 @@ def create_app(db: str) -> FastAPI:
         store = Store(db, read_only=True)
         store.reader().close()  # the analysis tables are found (or built) before any request
         app.state.store = store
+        # The page's first visit should not wait for the Vega bundle to be made.
+        threading.Thread(target=vega_bundle, daemon=True).start()
         try:
             yield
         finally:
