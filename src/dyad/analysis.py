@@ -182,16 +182,8 @@ def index(cooperation: float, conflict: float) -> float | None:
     return None if total == 0 else (cooperation - conflict) / total
 
 
-def period_start(day: dt.date, by: Unit) -> dt.date:
-    """The first day of the period of ``by`` holding ``day``."""
-    if by == "month":
-        return day.replace(day=1)
-    if by == "week":
-        return day - dt.timedelta(days=day.weekday())
-    return day
-
-
 def next_period(start: dt.date, by: Unit) -> dt.date:
+    """The first day of the period after the one starting on ``start``."""
     if by == "month":
         return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return start + dt.timedelta(days=7 if by == "week" else 1)
@@ -261,8 +253,9 @@ def _by_type(types: Sequence[str], counts: Sequence[int]) -> dict[str, int]:
     return dict(sorted(out.items(), key=lambda kv: (_PLOVER_ORDER.get(kv[0], 99), kv[0])))
 
 
-def _tally(count: int | None, quads: Sequence[int | None], goldstein: float | None,
-           by_type: dict[str, int]) -> Tally:  # fmt: skip
+def _tally(
+    count: int | None, quads: Sequence[int | None], goldstein: float | None, by_type: dict[str, int]
+) -> Tally:
     q = tuple(int(x or 0) for x in quads)
     total = int(count or 0)
     g = float(goldstein or 0.0)
