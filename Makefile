@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 ## demo: run the whole pipeline on the bundled sample corpus, print a summary, write a report
 demo: $(STAMP)
 	@mkdir -p build
-	$(BIN)/dyad run samples --meta samples/meta.csv --db $(DB)
+	$(BIN)/dyad run samples/articles --meta samples/meta.csv --db $(DB)
 	$(BIN)/dyad report --db $(DB) --dyad USA-PAK --out build/demo-report.html
 
 ## test: lint, type-check and run the whole test suite (installs Chromium for the browser test)
@@ -42,6 +42,14 @@ browser:
 ## bench: end-to-end speed on a generated corpus (make bench DOCS=10000 for a smaller run)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --docs $(DOCS)
+
+## bench-crash: kill `dyad run` at 20 random moments, resume, compare with a clean run
+bench-crash: $(STAMP)
+	$(BIN)/python scripts/bench_crash.py --trials 20 --docs 3000
+
+## bench-badinput: 10,000 malformed and good inputs (and a 200 MB file) through `dyad run`
+bench-badinput: $(STAMP)
+	$(BIN)/python scripts/gen_badinput.py --inputs 10000 --big-mb 200
 
 ## bench-api: latency of the web API over a store of a million synthetic events (p50, p95)
 bench-api: $(STAMP)

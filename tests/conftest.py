@@ -21,7 +21,7 @@ SAMPLES = ROOT / "samples"
 @pytest.fixture(scope="session")
 def pipeline() -> Pipeline:
     """A strict pipeline: a failure inside a document raises instead of becoming a skip."""
-    return Pipeline(Settings(), strict=True)
+    return Pipeline(Settings(n_process=1), strict=True)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ def test_defaults_file_and_overrides(tmp_path) -> None:
     f = tmp_path / "dyad.toml"
     f.write_text("[dyad]\nbatch_size = 8\nnear_duplicate_threshold = 0.9\n")
     s = Settings.load(f, {"batch_size": 16, "n_process": None})
-    assert (s.batch_size, s.near_duplicate_threshold, s.n_process) == (16, 0.9, 1)
+    assert (s.batch_size, s.near_duplicate_threshold, s.n_process) == (16, 0.9, 0)
 
 
 @pytest.mark.parametrize(

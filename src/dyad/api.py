@@ -66,7 +66,7 @@ def run(
 ) -> RunSummary:
     """Ingest and code ``paths`` into the store at ``db``; only new or changed inputs are
     processed. Writes go in batches of ``settings.batch_size`` documents, one transaction each."""
-    settings = settings or Settings()
+    settings = settings or (pipeline.settings if pipeline is not None else Settings())
     db_path = os.fspath(db) if db is not None else settings.db_path
     pipe = pipeline or Pipeline(settings)
     pipe.counts = Counts()
@@ -125,7 +125,7 @@ def extract(
     are in the file. Statements not asserted as fact (hypothetical, future, negated…) are left
     out unless ``all_modalities``.
     """
-    settings = settings or Settings()
+    settings = settings or (pipeline.settings if pipeline is not None else Settings())
     pipe = pipeline or Pipeline(settings)
     pipe.counts = Counts()
     own = isinstance(out, str | os.PathLike)

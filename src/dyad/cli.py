@@ -127,7 +127,7 @@ def run(
 
     \b
     Example:
-      dyad run samples --meta samples/meta.csv --db demo.duckdb
+      dyad run samples/articles --meta samples/meta.csv --db demo.duckdb
     """
     settings = _settings(config, db_path=db, n_process=processes)
     if engine == "dask":

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class Coded:
 
     result: DocumentResult
     parsed: int
+
+
+PARALLEL_MIN_BATCHES = 4  # fewer batches than this are coded in this process
 
 
 class Pipeline:
@@ -124,10 +128,17 @@ class Pipeline:
         known = known or {}
         deduper = deduper or self.new_deduper()
         batches = self.batches(raws, known)
-        if self.settings.processes > 1:
-            coded = self._parallel(batches)
+        coded: Iterator[Coded | Skip]
+        parallel = self.settings.processes > 1
+        head = list(itertools.islice(batches, PARALLEL_MIN_BATCHES)) if parallel else []
+        if len(head) == PARALLEL_MIN_BATCHES:
+            # Worker processes pay off only for a longer stream: each loads the model and the
+            # dictionaries first (a few seconds).
+            coded = self._parallel(itertools.chain(head, batches))
         else:
-            coded = (item for batch in batches for item in self.code_batch(batch))
+            coded = (
+                item for batch in itertools.chain(head, batches) for item in self.code_batch(batch)
+            )
         for item in coded:
             if isinstance(item, Skip):
                 self.counts.skipped += 1

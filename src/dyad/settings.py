@@ -27,8 +27,9 @@ class Settings:
     # Documents handed to the NLP stage together; large enough for nlp.pipe to batch well,
     # small enough that a crash loses little and memory stays flat.
     batch_size: int = 64
-    # Worker processes for parsing; 0 means one per CPU core.
-    n_process: int = 1
+    # Worker processes for parsing; 0 means one per CPU core (used once there is more than
+    # one batch of documents).
+    n_process: int = 0
     spacy_model: str = DEFAULT_MODEL
     # Parse only sentences that can hold an event (an actor and an event trigger): see nlp.py.
     candidate_filter: bool = True

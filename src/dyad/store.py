@@ -310,7 +310,7 @@ class Store:
                     con.execute(
                         f"INSERT INTO events SELECT {', '.join(EVENT_TABLE_COLUMNS)} FROM read_parquet('{files['events']}') "
                         f"WHERE event_id IN (SELECT event_id FROM read_parquet('{files['mentions']}') WHERE {keep}) "
-                        "ON CONFLICT DO NOTHING"
+                        + EVENT_CONFLICT
                     )
             if "skips" in have:
                 con.execute(
@@ -359,9 +359,7 @@ class Store:
             self._insert("documents", DOC_COLUMNS, rows["documents"], extra="now() AS added")
             self._insert("sentences", SENTENCE_COLUMNS, rows["sentences"])
             self._insert("drops", DROP_COLUMNS, rows["drops"])
-            self._insert(
-                "events", EVENT_TABLE_COLUMNS, rows["events"], conflict="ON CONFLICT DO NOTHING"
-            )
+            self._insert("events", EVENT_TABLE_COLUMNS, rows["events"], conflict=EVENT_CONFLICT)
             self._insert(
                 "mentions", MENTION_COLUMNS, rows["mentions"], conflict="ON CONFLICT DO NOTHING"
             )
@@ -494,6 +492,31 @@ class Store:
                 )
             ],
         }
+
+    def fingerprint(self) -> dict[str, tuple[int, str]]:
+        """Per table, its row count and a hash of its rows in a canonical order, leaving out
+        what differs between runs by design (run ids, timestamps): two stores with the same
+        fingerprint hold the same data. Used to check that a killed and resumed run, or the
+        same inputs in another order, give exactly what one clean run gives."""
+        import hashlib
+
+        tables = {
+            "documents": "doc_id, content_hash, raw_hash, origin, url, title, source, date, "
+            "date_source, text, n_sentences, n_events",
+            "sentences": ", ".join(SENTENCE_COLUMNS),
+            "events": ", ".join(EVENT_TABLE_COLUMNS),
+            "mentions": ", ".join(c for c in MENTION_COLUMNS if c != "run_id"),
+            "skips": "origin, doc_id, reason, detail, duplicate_of",
+            "drops": ", ".join(DROP_COLUMNS),
+        }
+        out = {}
+        for table, columns in tables.items():
+            digest = hashlib.sha256()
+            rows = self.con.execute(f"SELECT {columns} FROM {table} ORDER BY ALL").fetchall()
+            for row in rows:
+                digest.update(repr(row).encode())
+            out[table] = (len(rows), digest.hexdigest()[:16])
+        return out
 
     def skips(self, reason: str | None = None) -> list[Skip]:
         sql = "SELECT origin, reason, detail, doc_id, duplicate_of FROM skips"
@@ -1140,10 +1163,46 @@ def table_rows(
                     run_id,
                 )
             )
+    rows["events"] = _least_events(rows["events"])
     rows["skips"] = [
         (s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips
     ]
     return rows
+
+
+# Mentions of one event may describe it differently ("Imran Khan" or "the prime minister", CAMEO
+# 162 or 1621). The events row keeps the least of these descriptions by this key, so the stored
+# row does not depend on the order documents arrive in, are split across runs or merged.
+_EVENT_CHOICE = [
+    "cameo", "mode", "source_country", "source_sector", "source_name", "source_kind",
+    "target_country", "target_sector", "target_name", "target_kind",
+]  # fmt: skip
+_EVENT_CHOICE_INDEX = [EVENT_TABLE_COLUMNS.index(c) for c in _EVENT_CHOICE]
+
+
+def _choice_sql(table: str) -> str:
+    return "concat_ws('|', " + ", ".join(f"coalesce({table}.{c}, '')" for c in _EVENT_CHOICE) + ")"
+
+
+def _choice_key(row: tuple[Any, ...]) -> str:
+    return "|".join("" if row[i] is None else str(row[i]) for i in _EVENT_CHOICE_INDEX)
+
+
+EVENT_CONFLICT = (
+    "ON CONFLICT (event_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in EVENT_TABLE_COLUMNS[1:])
+    + f" WHERE {_choice_sql('EXCLUDED')} < {_choice_sql('events')}"
+)
+
+
+def _least_events(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One row per event id: the least by ``_choice_key``."""
+    best: dict[Any, tuple[Any, ...]] = {}
+    for r in rows:
+        have = best.get(r[0])
+        if have is None or _choice_key(r) < _choice_key(have):
+            best[r[0]] = r
+    return list(best.values())
 
 
 TABLE_COLUMNS = {

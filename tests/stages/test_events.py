@@ -98,6 +98,39 @@ def test_dates_come_from_the_clause(coder) -> None:
     assert (e.date.date, e.date.precision) == (WED, DatePrecision.DOCUMENT)
 
 
+def test_a_future_clause_dates_forward_and_a_time_clause_takes_its_date(coder) -> None:
+    thursday = dt.date(2019, 2, 28)
+    events = coder(
+        "Imran Khan said on Thursday that Pakistan would release the Indian pilot on Friday.",
+        thursday,
+    )
+    assert any(e.date.date == dt.date(2019, 3, 1) for e in events)
+    events = coder(
+        "The payments were suspended in January, when the administration froze aid to Pakistan.",
+        WED,
+    )
+    assert events and all(e.date.date == dt.date(2018, 1, 1) for e in events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peace would come only when the Taliban agreed to a ceasefire.",
+        "The State Department urged all parties to show restraint.",
+        "Indian warplanes struck what New Delhi called a militant camp.",
+    ],
+)
+def test_no_fact_or_no_actor_is_coded_as_such(coder, text: str) -> None:
+    events = coder(text, WED)
+    assert not [e for e in events if e.plover in {"AGREE", "PROTEST"}]
+    assert not [e for e in events if e.target is not None and e.target.sector == "PTY"]
+
+
+def test_summoning_an_envoy_is_a_protest_to_the_envoys_state(coder) -> None:
+    events = coder("Pakistan's Foreign Office summoned the US ambassador on Monday.", WED)
+    assert ("PAK", "USA", "ACCUSE") in triples(events)
+
+
 def test_location_of_the_event(coder) -> None:
     events = coder(
         "Pakistani police arrested Hafiz Saeed in Lahore on Wednesday.", dt.date(2019, 7, 17)
@@ -132,3 +165,29 @@ def test_patterns_file_is_validated(tmp_path) -> None:
         _pattern("p.yaml", 0, {"verb": "x", "cameo": "999"}, {}, {})
     with pytest.raises(DataFileError, match="quote on, off"):
         _pattern("p.yaml", 0, {"verb": "x", "particle": [False], "cameo": "010"}, {}, {"010": None})
+
+
+def test_pronouns_follow_the_story(pipeline) -> None:
+    from dyad.types import RawDocument
+
+    text = (
+        "Mike Pompeo met Imran Khan in Islamabad on Wednesday.\n\n"
+        "Pompeo said he had pressed Pakistan to act against militants. "
+        "Foreign Minister Shah Mahmood Qureshi met Pompeo later and asked him to resume aid."
+    )
+    (result,) = pipeline.process([RawDocument("p", "<test>", text, False, WED, "given")])
+    got = triples(result.events)
+    assert ("USA", "PAK", "REQUEST") in got  # "he" is Pompeo, the one who said it
+    assert ("PAK", "USA", "REQUEST") in got  # "him" is Pompeo, not Qureshi
+
+
+def test_the_two_countries_are_the_last_two_named(pipeline) -> None:
+    from dyad.types import RawDocument
+
+    text = (
+        "Indian and Pakistani troops exchanged fire across the Line of Control on Tuesday.\n\n"
+        "Washington urged both countries to avoid escalation."
+    )
+    (result,) = pipeline.process([RawDocument("p", "<test>", text, False, WED, "given")])
+    got = triples(result.events)
+    assert {("USA", "IND", "REQUEST"), ("USA", "PAK", "REQUEST")} <= got

@@ -304,18 +304,19 @@ class ActorBook:
         self._surnames: dict[str, list[Entry]] = {}
         self._person_names: list[str] | None = None
         self._country_names: list[str] | None = None
+        filed: set[tuple[str, int]] = set()  # (bucket, entry) pairs: one name per entry
         for entries in [*names.values(), *self.folded.values()]:
             for e in entries:
-                if e.kind == "person" and e.surname:
-                    bucket = self._surnames.setdefault(e.surname, [])
-                    if e not in bucket:
-                        bucket.append(e)
-                if e.kind == "person":
-                    for r in e.roles:
-                        for key in filter(None, (r.role, r.title)):
-                            bucket = self._people_by_role.setdefault(key, [])
-                            if e not in bucket:
-                                bucket.append(e)
+                if e.kind != "person":
+                    continue
+                keys = [("surname", e.surname)] if e.surname else []
+                keys += [("role", k) for r in e.roles for k in (r.role, r.title) if k]
+                for kind, key in keys:
+                    if (f"{kind}:{key}", id(e)) in filed:
+                        continue
+                    filed.add((f"{kind}:{key}", id(e)))
+                    book = self._surnames if kind == "surname" else self._people_by_role
+                    book.setdefault(key, []).append(e)
 
     @classmethod
     def load(cls, extra_files: Iterable[str] = (), data_dir: str | Path | None = None) -> ActorBook:
@@ -633,13 +634,40 @@ class Discourse:
         self.fuzzy_threshold = fuzzy_threshold
         self.known: list[Known] = []
         self.sentence = 0
+        # the actor each parsed sentence is about (its main clause's subject), for centering
+        self.subjects: dict[int, Known] = {}
 
     def remember(self, known: Known) -> None:
         self.known.append(known)
 
+    def last_distinct(self, kinds: set[str], n: int, by_code: bool = True) -> list[Actor]:
+        """The last ``n`` actors of ``kinds`` the story named, each of a different code (or,
+        not ``by_code``, a different code and sector), most recent first."""
+        out: list[Actor] = []
+        for k in reversed(self.known):
+            if k.sentence < self.sentence - PRONOUN_WINDOW:
+                break
+            if k.kind in kinds and k.actor is not None and k.actor.code:
+                key = (lambda a: a.code) if by_code else (lambda a: a.cameo)
+                if all(key(a) != key(k.actor) for a in out):
+                    out.append(k.actor)
+                if len(out) == n:
+                    break
+        return out
+
+    def previous_subject(self, before: int, kinds: set[str]) -> Known | None:
+        """The subject of the last sentence before ``before`` (at most two back), if of
+        ``kinds``: "Khan met Trump. He said…" — "he" continues the story's topic, Khan."""
+        for i in (before - 1, before - 2):
+            k = self.subjects.get(i)
+            if k is not None:
+                return k if k.kind in kinds and k.actor is not None else None
+        return None
+
     def observe(self, sentence: int, doc: Doc, matches: list[Match]) -> None:
         """Record the dictionary actors of a sentence (parsed or not) for later sentences."""
         self.sentence = sentence
+        subject = _main_subject(doc)
         for m in matches:
             actor = resolve(m.entry, self.day)
             if actor is None:
@@ -648,17 +676,29 @@ class Discourse:
             titles = frozenset(
                 filter(None, (r.title for r in m.entry.roles if r.covers(self.day)))
             ) | frozenset(filter(None, (r.role for r in m.entry.roles if r.covers(self.day))))
-            self.remember(
-                Known(
-                    actor,
-                    doc[m.start : m.end].text,
-                    sentence,
-                    kind,
-                    m.entry.surname,
-                    titles,
-                    actor.sector,
-                )
+            known = Known(
+                actor,
+                doc[m.start : m.end].text,
+                sentence,
+                kind,
+                m.entry.surname,
+                titles,
+                actor.sector,
             )
+            self.remember(known)
+            if subject is not None and m.start <= subject.i < m.end:
+                self.subjects[sentence] = known
+        if subject is not None and sentence not in self.subjects and subject.pos_ == "PROPN":
+            named = self.surname(subject.text)  # "Khan said…": the Khan named before
+            if named is not None:
+                self.subjects[sentence] = named
+        if (
+            subject is not None
+            and sentence not in self.subjects
+            and subject.lower_ in _PRONOUNS_PERSON | _PRONOUNS_THING | _PRONOUNS_PLURAL
+            and sentence - 1 in self.subjects
+        ):
+            self.subjects[sentence] = self.subjects[sentence - 1]  # "He" keeps the topic
 
     def surname(self, text: str) -> Known | None:
         for k in reversed(self.known):
@@ -824,6 +864,8 @@ def noun_phrase_actor(
             t.i in sent.by_token
             or t.pos_ != "PROPN"
             or t.ent_type_ not in {"PERSON", "ORG", "NORP", ""}
+            # a first name ("Askar" in "Askar Akayev") is not a surname
+            or (t.dep_ == "compound" and t.head.pos_ == "PROPN" and t.head.ent_type_ == "PERSON")
         ):
             continue
         known = _surname_actor(t, discourse)
@@ -946,7 +988,8 @@ def noun_phrase_actor(
             if actor is not None:
                 return mention(actor, "fuzzy", FUZZY_CONFIDENCE)
     # 4. A named actor modifying a head that is not one ("American drones", "Pakistani territory",
-    # "the town of Gorazde"): only a modifier, a possessor or an "of/in/from" phrase counts.
+    # "the town of Gorazde", "a camp for Congolese refugees"): only a modifier, a possessor or an
+    # "of/from/for" phrase counts; "an agreement in Doha" is where it was signed, not whose.
     for mm, a in named:
         t = doc[mm.start]
         while (
@@ -955,7 +998,10 @@ def noun_phrase_actor(
             and t.dep_ in {"compound", "pobj", "prep", "conj", "amod", "nmod"}
         ):
             t = t.head
-        if t.head == head and t.dep_ in {"amod", "compound", "nmod", "poss", "prep"}:
+        if t.head == head and (
+            t.dep_ in {"amod", "compound", "nmod", "poss"}
+            or (t.dep_ == "prep" and t.lower_ in {"of", "from", "for"})
+        ):
             return mention(a, "modifier", 0.8)
     if head.pos_ == "PROPN" and not named and len(head.text) >= 5:
         e = discourse.book.fuzzy_country(_entity_text(head), discourse.fuzzy_threshold)
@@ -966,6 +1012,7 @@ def noun_phrase_actor(
     return None
 
 
+_GENERIC_DETERMINERS = frozenset({"all", "both", "either", "neither", "each", "any", "every"})
 _REGIME_NOUNS = frozenset({"administration", "government", "regime", "cabinet"})
 
 
@@ -1023,6 +1070,8 @@ def _definite_agent(
             actor = resolve(holders[0], discourse.day)
             if actor is not None:
                 return mention(actor, "title", COREF_CONFIDENCE)
+    if any(c.lower_ in _GENERIC_DETERMINERS for c in head.children if c.dep_ in {"det", "predet"}):
+        return None  # "urged all parties", "any government": no one in particular
     definite = any(t.lower_ in {"the", "these", "those"} for t in tokens)
     if definite and agent.sector in {"GOV", "MIL", "COP", "LEG", "JUD", "SPY"}:
         # "the government", "the military": the state the story is about
@@ -1067,6 +1116,35 @@ def _clause_subject(
     return None
 
 
+def _person_at(
+    token: Token, sent: SentenceActors, discourse: Discourse, index: int
+) -> Actor | None:
+    """The person a subject word names: a dictionary name, a surname named before, or a
+    pronoun resolved in turn."""
+    m = sent.by_token.get(token.i)
+    if m is not None:
+        return resolve(m.entry, discourse.day) if m.entry.kind == "person" else None
+    if token.pos_ == "PROPN":
+        known = discourse.surname(token.text)
+        return known.actor if known is not None else None
+    if token.lower_ in _PRONOUNS_PERSON:
+        found = _pronoun(token, sent, discourse, index)
+        return found.actor if found is not None else None
+    return None
+
+
+def _main_subject(doc: Doc) -> Token | None:
+    """The subject of a parsed sentence's main clause (its head word), if it has one."""
+    if not doc.has_annotation("DEP"):
+        return None
+    for sent in doc.sents:
+        for c in sent.root.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                return c
+        break
+    return None
+
+
 def _pronoun(
     head: Token, sent: SentenceActors, discourse: Discourse, index: int
 ) -> ActorMention | None:
@@ -1078,19 +1156,58 @@ def _pronoun(
         if low in _PRONOUNS_THING
         else {"group", "state", "agent"}
     )
-    bound = _clause_subject(head, sent, discourse.day, kinds)
+    # An object pronoun ("asked him") is never its own clause's subject; a possessive ("its
+    # citizens") or a subject in a second clause usually is.
+    is_object = head.dep_ in {"dobj", "dative", "pobj", "iobj"}
+    bound = None if is_object else _clause_subject(head, sent, discourse.day, kinds)
     if bound is not None:
         return ActorMention(head.i, head.i + 1, head.text, bound, COREF_CONFIDENCE, "coreference")
+    own_subject = _clause_subject(head, sent, discourse.day, kinds) if is_object else None
+    verb = head.head
+    if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "ccomp" and low in _PRONOUNS_PERSON:
+        # "Pompeo said he had pressed Pakistan": the one who says "he" did is, first, the sayer
+        sayer = next(
+            (c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < head.i),
+            None,
+        )
+        if sayer is not None:
+            found = _person_at(sayer, sent, discourse, index)
+            if found is not None:
+                return ActorMention(
+                    head.i, head.i + 1, head.text, found, COREF_CONFIDENCE, "coreference"
+                )
+    if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "conj":
+        # "He said …, and he warned …": the second "he" is the first
+        while verb.dep_ == "conj" and verb.head is not verb:
+            verb = verb.head
+        first = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if first is not None and first.lower_ == low and first.i < head.i:
+            first_is = _pronoun(first, sent, discourse, index)
+            if first_is is not None:
+                return ActorMention(
+                    head.i, head.i + 1, head.text, first_is.actor, first_is.confidence, first_is.how
+                )
     # Else an antecedent earlier in the same sentence, the last one.
     best: Actor | None = None
-    for m in sent.matches:
-        if m.start >= head.i:
-            break
-        kind = {"person": "person", "group": "group", "agent": "agent"}.get(m.entry.kind, "state")
-        if kind in kinds:
-            a = resolve(m.entry, discourse.day)
-            if a is not None:
-                best = a
+    for t in sent.doc[: head.i]:
+        m = sent.by_token.get(t.i)
+        if m is not None and m.start == t.i:
+            kind = {"person": "person", "group": "group", "agent": "agent"}.get(
+                m.entry.kind, "state"
+            )
+            a = resolve(m.entry, discourse.day) if kind in kinds else None
+        elif m is None and "person" in kinds and t.pos_ == "PROPN":
+            known = discourse.surname(t.text)  # "met Pompeo … asked him"
+            a = known.actor if known is not None else None
+        else:
+            a = None
+        if a is not None and a != own_subject:
+            best = a
+    if best is None and head.dep_ in {"nsubj", "nsubjpass"} and head == _main_subject(sent.doc):
+        # a sentence that opens with "He"/"It" continues the last sentence's subject
+        k = discourse.previous_subject(index, kinds)
+        if k is not None and k.actor is not None:
+            best = k.actor
     if best is None:
         k = discourse.last(kinds, before=index - 1)
         if k is None or k.actor is None:

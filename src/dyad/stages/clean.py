@@ -305,10 +305,51 @@ def html_paragraphs(html: str) -> tuple[list[str], str | None, Any]:
     if not title:
         found = tree.xpath("//title")
         title = " ".join(found[0].text_content().split()) if found else None
+    if not text and len(html) > _NESTED_FALLBACK_BYTES:
+        # libxml2 stops building the tree 256 elements deep; a pathologically nested page
+        # still has its text, which a flat tokenizer reads
+        text = _flat_text(html)
     paragraphs = [p for p in normalise(text or "").split("\n") if p]
     from dyad.stages.ingest import parse_iso_date
 
     return paragraphs, title, parse_iso_date(raw_date) if raw_date else None
+
+
+_NESTED_FALLBACK_BYTES = 2_000  # below this, an HTML page with no text found has none
+
+
+def _flat_text(html: str) -> str:
+    """The text of a page, paragraph per block element, ignoring structure, scripts and styles."""
+    from html.parser import HTMLParser
+
+    blocks = {"p", "div", "li", "h1", "h2", "h3", "h4", "br", "tr", "section", "article"}
+
+    class Flat(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag in {"script", "style", "noscript", "template"}:
+                self.hidden += 1
+            elif tag in blocks:
+                self.parts.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in {"script", "style", "noscript", "template"} and self.hidden:
+                self.hidden -= 1
+            elif tag in blocks:
+                self.parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Flat()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
 
 
 def _is_heading(paragraph: str, n_paragraphs: int) -> bool:

@@ -33,6 +33,7 @@ import yaml
 from dyad.errors import DataFileError
 from dyad.stages import dates
 from dyad.stages.actors import (
+    COREF_CONFIDENCE,
     ActorBook,
     Discourse,
     Known,
@@ -192,6 +193,11 @@ INSTRUMENT_NOUNS = frozenset(
     ]
 )
 
+# "the two leaders", "both countries": a pair the story has named
+PAIR_NOUNS = frozenset(
+    ["leader", "country", "nation", "government", "neighbour", "neighbor", "minister",
+     "president", "state", "capital"]
+)  # fmt: skip
 ANAPHORIC_STATE_NOUNS = frozenset(
     ["country", "nation", "state", "government", "republic", "kingdom"]
 )
@@ -524,7 +530,16 @@ def _prep_objects(token: Token, preps: set[str] | frozenset[str]) -> list[Token]
     out: list[Token] = []
     for c in token.children:
         if c.dep_ in {"prep", "agent"} and c.lower_ in preps:
-            out.extend(p for p in c.children if p.dep_ == "pobj")
+            objects = [p for p in c.children if p.dep_ == "pobj"]
+            if not objects and not list(c.children):
+                # "asylum to five officers holed up in…": the parser made the object the
+                # subject of the next clause and left the preposition bare
+                objects = [
+                    t
+                    for t in c.doc[c.i + 1 : c.i + 6]
+                    if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ in {"NOUN", "PROPN"}
+                ][:1]
+            out.extend(objects)
         elif c.dep_ == "prt":
             # "pull out of Afghanistan": the preposition hangs off the particle's verb
             continue
@@ -658,11 +673,12 @@ class Coder:
             decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
             decisions.append(decision)
             for event in self._code_frame(frame, sent, ctx, discourse, decision):
+                # one sentence saying one thing twice ("decided to keep Pakistan on the
+                # list": the decision and the keeping) is one mention
                 key = (
                     event.source.cameo,
                     event.target.cameo if event.target else None,
                     event.plover,
-                    event.trigger,
                     event.modality,
                 )
                 if key in seen:
@@ -672,6 +688,14 @@ class Coder:
                 if event.modality == Modality.ASSERTED:
                     decision.events.append(_describe(event))
             decision.coded = bool(decision.events)
+        # "established ties with and opened an embassy in Tehran": one event with its target
+        # makes the same actor's same kind of event without one a duplicate
+        targeted = {(e.source.cameo, e.plover, e.modality) for e in events if e.target is not None}
+        events = [
+            e
+            for e in events
+            if e.target is not None or (e.source.cameo, e.plover, e.modality) not in targeted
+        ]
         discourse.observe(ctx.index, doc, sent.matches)
         self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
@@ -990,6 +1014,12 @@ class Coder:
         self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext
     ) -> list[ActorMention]:
         out = []
+        pair = self._pair(head, discourse)
+        if pair is not None:
+            return pair
+        if head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubjpass"}:
+            # "The Red Cross operating in Iraq said": a participle parsed as the subject
+            head = next(iter(_children(head, "nsubj", "nsubjpass")), head)
         for h in _with_conjuncts(head):
             h = counted(self._antecedent(h), sent)
             m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
@@ -1022,6 +1052,33 @@ class Coder:
                 a = Actor(actor.code, actor.country, sector, actor.name, first.actor.kind)
                 out.append(ActorMention(c.i, c.i + 1, c.text, a, first.confidence, first.how))
         return out
+
+    @staticmethod
+    def _pair(head: Token, discourse: Discourse) -> list[ActorMention] | None:
+        """ "the two leaders", "both countries": the last two actors the story named."""
+        if head.tag_ not in {"NNS", "NNPS"} or head.lemma_.lower() not in PAIR_NOUNS:
+            return None
+        if not any(
+            (c.dep_ == "nummod" and c.lower_ == "two")
+            or (c.dep_ in {"det", "predet"} and c.lower_ == "both")
+            for c in head.children
+        ):
+            return None
+        noun = head.lemma_.lower()
+        people = noun in {"leader", "minister", "president"}
+        states = noun in {"country", "nation", "state", "capital", "neighbour", "neighbor"}
+        kinds = {"person"} if people else {"state", "person", "group"}
+        # "both governments" of one country's war are two actors of one country ("both
+        # sides" is left alone: which two is too often a guess)
+        found = discourse.last_distinct(kinds, 2, by_code=states or people)
+        if len(found) != 2:
+            return None
+        if states:  # "the two countries": the states, whoever of them the story named
+            found = [Actor(a.code, a.country, None, a.code, "country") for a in found]
+        return [
+            ActorMention(head.i, head.i + 1, head.text, a, COREF_CONFIDENCE, "coreference")
+            for a in found
+        ]
 
     @staticmethod
     def _antecedent(token: Token) -> Token:
@@ -1168,6 +1225,8 @@ class Coder:
                 if e.pos_ in {"VERB", "AUX"}
                 else self._subject_tokens(e) + _prep_objects(e, {"of"})
             )
+            if not subj and e.dep_ == "xcomp":
+                subj = _children(token, "dobj")  # "pressed Pakistan to act": Pakistan is asked
             asked = [
                 m for h in subj for m in self._actors_of(h, sent, discourse, ctx) if m.actor.code
             ]
@@ -1316,12 +1375,23 @@ class Coder:
                 return [(s, _as_target(s, country)) for s in sources]
             return [(s, None) for s in sources]
         for s in sources:
+            mine: list[tuple[ActorMention, ActorMention | None]] = []
             for t in targets:
                 if s.start == t.start and s.end == t.end:
                     continue  # the same words cannot be both sides
-                if s.actor == t.actor and t.how == "coreference":
-                    continue  # "supporting its troops": the source acting on itself
-                pairs.append((s, t))
+                if s.actor.cameo == t.actor.cameo and t.how == "coreference":
+                    # "closed its airspace", "the government defended the government's plan":
+                    # an actor acting on itself is no dyad (a state acting in its own
+                    # territory, "Sudan lifted the emergency in Darfur", is domestic and kept)
+                    continue
+                mine.append((s, t))
+            if (
+                not mine
+                and not needs_target
+                and any(t.actor.cameo == s.actor.cameo for t in targets)
+            ):
+                mine.append((s, None))
+            pairs += mine
         return pairs
 
     @staticmethod
@@ -1366,21 +1436,31 @@ class Coder:
                     and c is not token
                 ):
                     continue
-                if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"}:
-                    continue
+                if c.dep_ == "conj" and (
+                    c.pos_ in {"VERB", "AUX"}
+                    or any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+                ):
+                    continue  # another clause ("and sceptics in Washington will not be impressed")
                 stack.append(c)
         return out
 
     def _date(self, token: Token, ctx: SentenceContext, fact: Factuality) -> EventDate:
-        future = fact.modality == Modality.FUTURE
         current = token
         for _ in range(6):
+            # "said on Thursday that it would release the pilot on Friday": the next Friday
+            future = _will(current) or (current is token and fact.modality == Modality.FUTURE)
             found = self._date_in(self._clause_tokens(current), ctx.pub_date, future)
             if found is not None:
                 return found
             if current.pos_ in {"NOUN", "PROPN"} and current.head is not current:
                 current = current.head  # an event noun takes its verb's date
                 continue
+            if current.dep_ in {"relcl", "acl"} and current.head.ent_type_ == "DATE":
+                # "suspended in January, when the administration froze aid": January
+                ent = next(e for e in current.doc.ents if e.start <= current.head.i < e.end)
+                found = dates.resolve(ent.text, ctx.pub_date, future)
+                if found is not None:
+                    return found
             if (
                 current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"}
                 and current.head is not current
@@ -1389,7 +1469,9 @@ class Coder:
                 continue
             break
         if fact.speech_verb is not None:
-            found = self._date_in(self._clause_tokens(fact.speech_verb), ctx.pub_date, future)
+            found = self._date_in(
+                self._clause_tokens(fact.speech_verb), ctx.pub_date, _will(fact.speech_verb)
+            )
             if found is not None:
                 return found
         return dates.document_date(ctx.pub_date)
@@ -1559,6 +1641,14 @@ def _in_quote(token: Token) -> bool:
     if plain:
         return plain % 2 == 1
     return opening > closing
+
+
+def _will(token: Token) -> bool:
+    """Whether a clause speaks of the future ("will meet", "would release", "is to visit")."""
+    return any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in {"will", "would", "shall", "'ll", "wo"}
+        for c in token.children
+    )
 
 
 def _owners(token: Token, depth: int = 0) -> list[Token]:

@@ -42,6 +42,7 @@ NEGATORS = frozenset(
     ["not", "n't", "never", "no", "neither", "nor", "nobody", "none", "nothing", "without"]
 )
 CONDITION_MARKS = frozenset(["if", "unless", "whether", "lest"])
+TIME_MARKS = frozenset(["when", "once", "until", "till", "after", "before", "whenever"])
 SPEECH_VERBS = frozenset(
     [
         "say",
@@ -523,11 +524,24 @@ def assess(token: Token) -> Factuality:
             current = head
             continue
         if dep == "advcl":
-            mark = next((m.lower_ for m in current.children if m.dep_ == "mark"), None)
+            mark = next(
+                (
+                    m.lower_
+                    for m in current.children
+                    if m.dep_ == "mark" or (m.dep_ == "advmod" and m.tag_ == "WRB")
+                ),
+                None,
+            )
             if mark in CONDITION_MARKS:
                 return Factuality(Modality.CONDITIONAL, mark)
             if mark in {"so", "lest"}:
                 return Factuality(Modality.FUTURE, mark)
+            if mark in TIME_MARKS and head.pos_ in {"VERB", "AUX"}:
+                # "peace would come only when the Taliban agreed to a ceasefire": a time
+                # clause of a future or hypothetical clause is a condition, not a fact
+                outer = own_markers(head)
+                if outer is not None and outer.modality in {Modality.FUTURE, Modality.HYPOTHETICAL}:
+                    return Factuality(Modality.CONDITIONAL, mark)
             current = head
             continue
         if dep in {"acl", "relcl"}:

@@ -316,6 +316,7 @@ def _read_jsonl(
 ) -> Iterator[RawDocument | Skip]:
     stem = doc_id_for(path)
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    records = 0
     with opener(path, "rb") as f:
         n = 0
         while True:
@@ -327,6 +328,9 @@ def _read_jsonl(
                 yield Skip(f"{path}#{n + 1}", SkipReason.MALFORMED, f"file ends badly: {e}")
                 return
             if not line:
+                if records == 0 and first == 1 and (last is None or n < last):
+                    # an empty file is an input too: it is accounted for, not silently passed
+                    yield Skip(str(path), SkipReason.EMPTY, "no records", doc_id=stem)
                 return
             n += 1
             origin = f"{path}#{n}"
@@ -335,10 +339,12 @@ def _read_jsonl(
                 while line and not line.endswith(b"\n"):
                     line = f.readline(1 << 20)
                 if n >= first:
+                    records += 1
                     yield Skip(origin, SkipReason.TOO_LARGE, f"record over {max_bytes:,} bytes")
                 continue
             if not line.strip() or n < first:
                 continue
+            records += 1
             yield _jsonl_record(line, origin, default_id=f"{stem}-{n}")
 
 
