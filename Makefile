@@ -51,5 +51,9 @@ bench-crash: $(STAMP)
 bench-badinput: $(STAMP)
 	$(BIN)/python scripts/gen_badinput.py --inputs 10000 --big-mb 200
 
+## bench-api: latency of the web API over a store of a million synthetic events (p50, p95)
+bench-api: $(STAMP)
+	$(BIN)/python scripts/bench_api.py
+
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -439,5 +439,231 @@ def import_actors(dictionary: str, out: str) -> None:
     click.echo(f"{n} entries -> {out} ({len(problems)} codes left out)", err=True)
 
 
+# -- timelines, reports and the web UI ------------------------------------------------------
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(
+    values: list[float | None], low: float | None = None, high: float | None = None
+) -> str:
+    """One character a value, ▁ (lowest) to █ (highest); a blank for None."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return " " * len(values)
+    lo = min(present) if low is None else low
+    hi = max(present) if high is None else high
+    span = (hi - lo) or 1.0
+    return "".join(
+        " " if v is None else SPARK[min(len(SPARK) - 1, int((v - lo) / span * len(SPARK)))]
+        for v in values
+    )
+
+
+def _code(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not (len(value) == 3 and value.isalpha()):
+        raise click.BadParameter(f"{value!r} is not an actor code like USA")
+    return value.upper()
+
+
+@main.command()
+@click.argument("source", callback=_code)
+@click.argument("target", callback=_code)
+@db_option
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month"]),
+    default="month",
+    show_default=True,
+    help="The period of each row.",
+)
+@click.option("--undirected", is_flag=True, help="Both directions: SOURCE on TARGET and back.")
+@click.option("--type", "types", multiple=True, help="Only these PLOVER types (repeatable).")
+@click.option("--since", callback=_date, help="From this date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Up to this date (YYYY-MM-DD).")
+@click.option("--words", help="Only events with a sentence holding all these words.")
+@click.option(
+    "--mentions",
+    is_flag=True,
+    help="Weight each event by its mentions instead of counting it once.",
+)
+@handle_errors
+def timeline(
+    source: str,
+    target: str,
+    db: str,
+    by: str,
+    undirected: bool,
+    types: tuple[str, ...],
+    since: dt.date | None,
+    until: dt.date | None,
+    words: str | None,
+    mentions: bool,
+) -> None:
+    """A dyad over time: events (or mentions) by quad class (verbal and material cooperation
+    and conflict), Goldstein sum and mean, and the cooperation–conflict index, one row a
+    period, with sparklines of the count and the index.
+
+    The index is (cooperation − conflict) / (cooperation + conflict), from −1 to 1; a period
+    with no events has none ("–"). Events dated only to a month or a year fall on its first day.
+
+    \b
+    Example:
+      dyad timeline USA PAK --by month --undirected
+    """
+    from rich.table import Table
+
+    from dyad.analysis import dyad_series
+
+    codes = (source, target)
+    f = EventFilter(
+        dyad=codes,
+        undirected=undirected,
+        plover=tuple(t.upper() for t in types),
+        since=since,
+        until=until,
+        text=words,
+    )
+    with api.open_store(db, read_only=True) as store:
+        series = dyad_series(store, f, by)  # type: ignore[arg-type]
+    con = _console()
+    arrow = "↔" if undirected else "→"
+    what = "mentions" if mentions else "events"
+    if not series.points:
+        con.print(f"No {what} {codes[0]} {arrow} {codes[1]} with these filters.")
+        return
+    tallies = [p.mentions if mentions else p.events for p in series.points]
+    t = Table(title=f"{codes[0]} {arrow} {codes[1]} by {by} ({what})", show_edge=False)
+    t.add_column("period", no_wrap=True, min_width=7 if by == "month" else 10)
+    for col in (what, "vcoop", "mcoop", "vconf", "mconf", "G.sum", "G.mean", "index"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for p, x in zip(series.points, tallies, strict=True):
+        t.add_row(
+            p.period.isoformat()[: 7 if by == "month" else 10],
+            str(x.count),
+            *(str(n) for n in x.by_quad),
+            f"{x.goldstein_sum:.1f}",
+            "–" if x.goldstein_mean is None else f"{x.goldstein_mean:.2f}",
+            "–" if x.index is None else f"{x.index:+.2f}",
+        )
+    con.print(t)
+    total = series.mentions if mentions else series.events
+    con.print(f"{what:<8} {sparkline([float(x.count) for x in tallies], low=0)}")
+    con.print(f"{'index':<8} {sparkline([x.index for x in tallies], low=-1, high=1)}")
+    index = "–" if total.index is None else f"{total.index:+.2f}"
+    con.print(
+        f"total: {total.count} {what}, {total.cooperation} cooperation, {total.conflict} "
+        f"conflict, index {index}"
+    )
+
+
+@main.command()
+@db_option
+@click.option(
+    "--dyad", "dyad_", callback=_dyad, help="The dyad, e.g. USA-PAK (default: the busiest)."
+)
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month"]),
+    default="month",
+    show_default=True,
+    help="The period of the charts.",
+)
+@click.option("--since", callback=_date, help="From this date (YYYY-MM-DD).")
+@click.option("--until", callback=_date, help="Up to this date (YYYY-MM-DD).")
+@click.option(
+    "--out",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML file to write.",
+)
+@handle_errors
+def report(
+    db: str,
+    dyad_: tuple[str, str] | None,
+    by: str,
+    since: dt.date | None,
+    until: dt.date | None,
+    out: str,
+) -> None:
+    """Write one self-contained HTML file about a dyad (it works offline): its index over time,
+    its events stacked by type, its key events with their sentences, and the actor network.
+
+    \b
+    Example:
+      dyad report --db demo.duckdb --dyad USA-PAK --out report.html
+    """
+    from dyad.report import write_report
+
+    with api.open_store(db, read_only=True) as store:
+        r = write_report(store, out, dyad_, by, since, until)  # type: ignore[arg-type]
+    a, b = r.dyad
+    click.echo(
+        f"{a}-{b}: {r.events} events, {r.periods} periods, {r.key_events} key events -> {out}",
+        err=True,
+    )
+
+
+@main.command()
+@db_option
+@handle_errors
+def index(db: str) -> None:
+    """Build the store's analysis index (per-dyad day counts, events with their evidence, a
+    word index of the sentences), so that `dyad serve` and `dyad report` start at once and
+    answer fast. Without it they build it in memory each time they start.
+
+    \b
+    Example:
+      dyad index --db demo.duckdb
+    """
+    with api.open_store(db) as store:
+        store.build_analysis_index()
+    click.echo(f"analysis index built in {db}", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--no-index",
+    is_flag=True,
+    help="Do not write the analysis index into the store when it is missing or old.",
+)
+@handle_errors
+def serve(db: str, host: str, port: int, no_index: bool) -> None:
+    """Serve the web page and the JSON API over the store, read-only (API description at
+    /openapi.json and /docs).
+
+    The page: pick two actors and a period, see the chart, click a point and read the events
+    behind it, each sentence highlighted in its article. Before serving, the store's analysis
+    index is built if it is missing or older than the events (unless --no-index, or the store
+    cannot be written: it is then built in memory).
+
+    \b
+    Example:
+      dyad serve --db demo.duckdb --port 8000
+    """
+    import uvicorn
+
+    from dyad.errors import StoreError
+    from dyad.web import create_app
+
+    if not no_index:
+        with api.open_store(db, read_only=True) as store:
+            current = store.analysis_index_is_current()
+        if not current:
+            click.echo("building the analysis index…", err=True)
+            try:
+                with api.open_store(db) as store:
+                    store.build_analysis_index()
+            except StoreError as e:
+                click.echo(f"dyad: {e}; building it in memory instead", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"dyad: serving on {host}: anyone who can reach it can read the store", err=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

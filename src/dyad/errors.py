@@ -9,6 +9,7 @@
     │   └── TooLarge            bigger than ``settings.max_document_bytes``
     ├── StoreError              the DuckDB store cannot be opened or written
     ├── EngineError             the distributed engine failed
+    ├── QueryError              a question the analysis cannot answer (unknown period, too many)
     └── GoldFormatError         an evaluation gold file is not in a known format
 
 Library code raises these; the CLI turns them into a message and an exit code. A failure inside
@@ -59,4 +60,8 @@ class EngineError(DyadError):
 
 
 class GoldFormatError(DyadError):
+    pass
+
+
+class QueryError(DyadError):
     pass

@@ -540,6 +540,572 @@ class Store:
             out.setdefault(first, []).append(doc_id)
         return out
 
+    # -- analysis queries --------------------------------------------------------------------
+    # Time series, key events, networks and search read tables derived from ``events`` and
+    # ``mentions`` (asserted events only; ``ANALYSIS_TABLES`` says how each is made):
+    #
+    #   analysis_events       one row per event: its first mention as evidence, its number of
+    #                         mentions, that mention's document, and ``eid``, its place in
+    #                         (date, event_id) order. Sorted by eid: a page of events in date
+    #                         order is a few neighbouring rows.
+    #   analysis_dyad_keys    their filtered and sorted-on columns, sorted by dyad then eid:
+    #                         a dyad's events are a few neighbouring rows.
+    #   analysis_days         per directed dyad, date, PLOVER type and quad class: events,
+    #                         mentions, Goldstein sums (plain and mention-weighted).
+    #   analysis_weeks, analysis_months  the same by week (from Monday) and by month.
+    #   analysis_dyads        per directed dyad, over all time: events, mentions, Goldstein
+    #                         sums, first and last dates.
+    #   analysis_terms        the distinct words of each mention's sentence, with the event's
+    #                         eid and the mention's rank among its event's mentions, and
+    #                         whether it is the first of them with the word; sorted by word.
+    #   analysis_vocabulary   each word with its number of postings: rare words are looked up
+    #                         first.
+    #   analysis_actors       each actor code with its most used name and number of events.
+    #
+    # A page of events is found in two steps: the eids of the page, reading only the columns
+    # filtered and sorted on, then their rows by eid. DuckDB does not push an IN list down
+    # into a scan: a query selecting wide rows by a list reads every column of every row
+    # group. So the rows are fetched as a range of eids when they are neighbours (a page in
+    # date order of a busy filter), else through an index on eid.
+    #
+    # ``build_analysis_index`` writes them into the store with a fingerprint of the events and
+    # mentions they were made from. A store without them, or whose events changed since, gets
+    # them built in memory (an attached in-memory database) on first use: the same queries
+    # run either way, read-only stores included.
+
+    _analysis_prefix: str | None = None
+
+    # Rows fetched as a range when the range is at most this much wider than the rows: a
+    # range of a row group or less costs a few milliseconds, an index lookup half of one a row.
+    NEIGHBOURS = 20_000
+    ANALYSIS_VERSION = 5  # bump when the tables below change: stored ones are then rebuilt
+    SCRATCH = "dyad_analysis"  # the in-memory database for stores without the tables
+    # A sentence's words, as search sees them: lower case, split at anything not a letter or
+    # digit (in any script).
+    SPLIT_WORDS = r"regexp_split_to_array(lower({x}), '[^\pL\pN]+')"
+    # (name, SELECT) in the order they are built; {p} is the prefix of the database they go in,
+    # {words} the words of a mention's sentence.
+    ANALYSIS_TABLES = (
+        (
+            "analysis_events",
+            """
+            WITH m AS (
+                SELECT event_id, count(*)::INTEGER AS mentions,
+                       arg_min({'mention_id': mention_id, 'doc_id': doc_id, 'start_char': start_char,
+                                'end_char': end_char, 'sentence': sentence, 'trigger': trigger,
+                                'source_text': source_text, 'target_text': target_text,
+                                'date_text': date_text, 'location_name': location_name,
+                                'location_country': location_country, 'lat': lat, 'lon': lon,
+                                'confidence': confidence}, (doc_id, start_char, mention_id)) AS first
+                FROM mentions GROUP BY event_id),
+            m2 AS (SELECT event_id, mentions, unnest(first) FROM m),
+            ev AS (
+                SELECT row_number() OVER (ORDER BY e.date NULLS LAST, e.event_id)::INTEGER AS eid,
+                       e.*, m2.* EXCLUDE (event_id)
+                FROM events e JOIN m2 USING (event_id) WHERE e.modality = 'asserted')
+            SELECT ev.*, d.title AS doc_title, d.url AS doc_url, d.source AS doc_source,
+                   d.date AS doc_date
+            FROM ev LEFT JOIN documents d USING (doc_id)
+            ORDER BY ev.eid""",
+        ),
+        (
+            "analysis_dyad_keys",
+            "SELECT eid, source_code, target_code, date, plover, quad_class, goldstein, mentions "
+            "FROM {p}analysis_events ORDER BY source_code, target_code, eid",
+        ),
+        (
+            "analysis_days",
+            """
+            SELECT source_code, target_code, date, plover, quad_class, count(*)::INTEGER AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein * mentions) AS goldstein_mentions
+            FROM {p}analysis_events GROUP BY ALL
+            ORDER BY source_code, target_code, date, plover""",
+        ),
+        (
+            "analysis_dyads",
+            """
+            SELECT source_code, target_code, sum(events)::BIGINT AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein_mentions) AS goldstein_mentions, min(date) AS first,
+                   max(date) AS last
+            FROM {p}analysis_days GROUP BY source_code, target_code
+            ORDER BY source_code, target_code""",
+        ),
+        *(
+            (
+                f"analysis_{unit}s",
+                f"""
+            SELECT source_code, target_code, CAST(date_trunc('{unit}', date) AS DATE) AS date,
+                   plover, quad_class, sum(events)::INTEGER AS events,
+                   sum(mentions)::BIGINT AS mentions, sum(goldstein) AS goldstein,
+                   sum(goldstein_mentions) AS goldstein_mentions
+            FROM {{p}}analysis_days GROUP BY ALL
+            ORDER BY source_code, target_code, date, plover""",
+            )
+            for unit in ("week", "month")
+        ),
+        (
+            "analysis_terms",
+            """
+            WITH r AS (
+                SELECT e.eid, m.sentence,
+                       row_number() OVER (PARTITION BY m.event_id
+                                          ORDER BY m.doc_id, m.start_char, m.mention_id)::INTEGER AS rank
+                FROM mentions m JOIN {p}analysis_events e USING (event_id)),
+            w AS (SELECT DISTINCT unnest({words}) AS term, eid, rank FROM r)
+            SELECT term, eid, rank,
+                   rank = min(rank) OVER (PARTITION BY term, eid) AS first
+            FROM w WHERE term <> '' ORDER BY term, eid, rank""",
+        ),
+        (
+            "analysis_vocabulary",
+            "SELECT term, count(*) AS postings FROM {p}analysis_terms GROUP BY term ORDER BY term",
+        ),
+        (
+            "analysis_actors",
+            """
+            WITH sides AS (
+                SELECT source_code AS code, source_name AS name, source_kind AS kind, eid
+                FROM {p}analysis_events
+                UNION ALL
+                SELECT target_code, target_name, target_kind, eid FROM {p}analysis_events
+                WHERE target_code IS NOT NULL),
+            names AS (
+                SELECT code, arg_max(name, (coalesce(kind = 'country', false), n)) AS name
+                FROM (SELECT code, name, kind, count(*) AS n FROM sides GROUP BY ALL) GROUP BY code)
+            SELECT s.code, n.name, count(DISTINCT s.eid)::INTEGER AS events
+            FROM sides s JOIN names n USING (code) GROUP BY s.code, n.name""",
+        ),
+    )
+    # EVENT_COLUMNS read from analysis_events, then the event's mentions and its evidence's
+    # document.
+    ANALYSIS_EVENT_COLUMNS = (
+        EVENT_COLUMNS.replace("m.", "e.")
+        + ", e.mentions, e.doc_title, e.doc_url, e.doc_source, e.doc_date"
+    )
+
+    def build_analysis_index(self) -> None:
+        """Write the analysis tables into the store (seconds for a million events), so that
+        read-only users (``dyad serve``, ``dyad report``) find them ready."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only: cannot build its analysis index")
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            fingerprint = self._build_analysis_tables("")
+            self.con.execute(
+                "INSERT INTO meta VALUES ('analysis_index', ?) ON CONFLICT DO UPDATE SET value = EXCLUDED.value",
+                [fingerprint],
+            )
+            self.con.execute("COMMIT")
+        except duckdb.Error as e:
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
+            raise StoreError(f"cannot build the analysis index of {self.path}: {e}") from e
+        self._analysis_prefix = None
+
+    def analysis_index_is_current(self) -> bool:
+        """Whether the store holds analysis tables made from its present events."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
+        return (
+            row is not None
+            and row[0] == self._analysis_fingerprint()
+            and self._has_analysis_tables()
+        )
+
+    def _has_analysis_tables(self) -> bool:
+        names = [name for name, _ in self.ANALYSIS_TABLES]
+        row = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            f"AND schema_name = 'main' AND table_name IN ({', '.join('?' for _ in names)})",
+            names,
+        ).fetchone()
+        return row is not None and row[0] == len(names)
+
+    def reader(self) -> Store:
+        """Another handle on this store with its own DuckDB cursor, for one thread (a web
+        request); closing it leaves this store open."""
+        prefix = self._analysis()
+        other = object.__new__(Store)
+        other.path, other.read_only = self.path, self.read_only
+        other.con = self.con.cursor()
+        other._analysis_prefix = prefix if self.read_only else None
+        return other
+
+    def _analysis_fingerprint(self) -> str:
+        row = self.con.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT bit_xor(hash(event_id, modality)) FROM events), "
+            "(SELECT count(*) FROM mentions), (SELECT bit_xor(hash(mention_id, event_id, doc_id)) FROM mentions)"
+        ).fetchone()
+        return f"v{self.ANALYSIS_VERSION}:" + ":".join(str(x) for x in row or ())
+
+    def _analysis(self) -> str:
+        """The prefix of the analysis tables to query: "" (in the store) or the in-memory
+        database's. A read-only store cannot change, so it is worked out once."""
+        if self._analysis_prefix is not None and self.read_only:
+            return self._analysis_prefix
+        try:
+            fingerprint = self._analysis_fingerprint()
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'analysis_index'").fetchone()
+            if row is not None and row[0] == fingerprint and self._has_analysis_tables():
+                prefix = ""
+            else:
+                prefix = f"{self.SCRATCH}."
+                self.con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {self.SCRATCH} (READ_WRITE)")
+                self.con.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self.SCRATCH}.built (store VARCHAR PRIMARY KEY, fingerprint VARCHAR)"
+                )
+                built = self.con.execute(
+                    f"SELECT fingerprint FROM {self.SCRATCH}.built WHERE store = ?", [self.path]
+                ).fetchone()
+                if built is None or built[0] != fingerprint:
+                    self._build_analysis_tables(prefix)
+                    self.con.execute(
+                        f"INSERT OR REPLACE INTO {self.SCRATCH}.built VALUES (?, ?)",
+                        [self.path, fingerprint],
+                    )
+        except duckdb.Error as e:
+            raise StoreError(f"cannot prepare the analysis tables of {self.path}: {e}") from e
+        self._analysis_prefix = prefix
+        return prefix
+
+    def _build_analysis_tables(self, prefix: str) -> str:
+        self.con.execute("SET enable_progress_bar = false")  # DuckDB's bar would go to stdout
+        fingerprint = self._analysis_fingerprint()
+        words = self.SPLIT_WORDS.format(x="r.sentence")
+        self.con.execute(f"DROP INDEX IF EXISTS {prefix}analysis_events_eid")
+        for name, sql in self.ANALYSIS_TABLES:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {prefix}{name} AS "
+                + sql.replace("{p}", prefix).replace("{words}", words)
+            )
+        self.con.execute(f"CREATE INDEX analysis_events_eid ON {prefix}analysis_events (eid)")
+        return fingerprint
+
+    def search_terms(self, text: str) -> list[str]:
+        """The words of a search, as the index splits sentences: lower case, split at
+        anything not a letter or digit."""
+        row = self.con.execute(
+            f"SELECT list_sort(list_distinct(list_filter({self.SPLIT_WORDS.format(x='?')}, w -> w <> '')))",
+            [text],
+        ).fetchone()
+        return list(row[0]) if row and row[0] else []
+
+    def _analysis_filter(self, f: EventFilter, alias: str) -> tuple[str, list[Any]]:
+        """The WHERE clause of ``f`` (all but its text) over an analysis table aliased
+        ``alias``, and its parameters. Only asserted events are in these tables; a filter
+        asking for other modalities or for one document is a caller's mistake."""
+        if f.all_modalities or f.doc_id:
+            raise StoreError("the analysis tables hold asserted events, not single documents")
+        clauses: list[str] = []
+        params: list[Any] = []
+        a = alias
+        if f.dyad:
+            s, t = f.dyad
+            if f.undirected and s != t:
+                clauses.append(
+                    f"(({a}.source_code = ? AND {a}.target_code = ?) OR ({a}.source_code = ? AND {a}.target_code = ?))"
+                )
+                params += [s, t, t, s]
+            else:
+                clauses.append(f"{a}.source_code = ? AND {a}.target_code = ?")
+                params += [s, t]
+        if f.actor:
+            clauses.append(f"({a}.source_code = ? OR {a}.target_code = ?)")
+            params += [f.actor, f.actor]
+        if f.plover:
+            clauses.append(f"{a}.plover IN ({', '.join('?' for _ in f.plover)})")
+            params += list(f.plover)
+        if f.since:
+            clauses.append(f"{a}.date >= ?")
+            params.append(f.since)
+        if f.until:
+            clauses.append(f"{a}.date <= ?")
+            params.append(f.until)
+        return " AND ".join(clauses) or "TRUE", params
+
+    def _events_table(self, f: EventFilter, prefix: str) -> str:
+        """The table of events to filter for ``f``: sorted by dyad when it names one."""
+        return f"{prefix}analysis_dyad_keys" if f.dyad else f"{prefix}analysis_events"
+
+    def _matches(self, f: EventFilter, prefix: str) -> tuple[str, list[Any]] | None:
+        """A WITH clause defining ``matches (eid, rank)``: the events with a mention holding
+        every word of ``f.text`` (and, when ``f`` names a dyad or an actor, of that dyad or
+        actor), with the rank of the first such mention; None when the text has no words."""
+        terms = self.search_terms(f.text) if f.text else []
+        if not terms:
+            return None
+        postings = dict(
+            self.con.execute(
+                f"SELECT term, postings FROM {prefix}analysis_vocabulary "
+                f"WHERE term IN ({', '.join('?' for _ in terms)})",
+                terms,
+            ).fetchall()
+        )
+        if len(postings) < len(terms):  # a word no sentence has
+            return "WITH matches AS (SELECT 0 AS eid, 0 AS rank WHERE false) ", []
+        terms.sort(key=lambda t: (postings[t], t))  # the rarest first: it narrows the others
+        scope, scope_params = "", list[Any]()
+        if f.dyad or f.actor:
+            where, scope_params = self._analysis_filter(f, "e")
+            scope = (
+                f"AND t.eid IN (SELECT e.eid FROM {self._events_table(f, prefix)} e WHERE {where})"
+            )
+        terms_table = f"{prefix}analysis_terms"
+        if len(terms) == 1:
+            return (
+                f"WITH matches AS (SELECT t.eid, t.rank FROM {terms_table} t "
+                f"WHERE t.term = ? AND t.first {scope}) ",
+                [terms[0], *scope_params],
+            )
+        # Each further word must be in the same mention as the ones before it.
+        parts = [f"t1 AS (SELECT t.eid, t.rank FROM {terms_table} t WHERE t.term = ? {scope})"]
+        for i in range(2, len(terms) + 1):
+            parts.append(
+                f"t{i} AS (SELECT t.eid, t.rank FROM {terms_table} t "
+                f"SEMI JOIN t{i - 1} USING (eid, rank) WHERE t.term = ?)"
+            )
+        sql = (
+            "WITH "
+            + ", ".join(parts)
+            + f", matches AS (SELECT eid, min(rank) AS rank FROM t{len(terms)} GROUP BY eid) "
+        )
+        return sql, [terms[0], *scope_params, *terms[1:]]
+
+    def analysis_series(self, f: EventFilter, unit: str) -> list[tuple[Any, ...]]:
+        """One row a period with events of ``f`` (dated ones), by ``unit`` (day, week from
+        Monday, or month): period start; events, mentions; events in quad classes 1-4,
+        mentions in them; Goldstein sum, mention-weighted Goldstein sum; then the PLOVER types
+        in the period, and the events and the mentions of each (three lists, a type may come
+        twice when its events are in two quad classes)."""
+        p = self._analysis()
+        matches = self._matches(f, p)
+        if matches:
+            with_sql, with_params = matches
+            where, params = self._analysis_filter(f, "e")
+            rows = (
+                f"SELECT CAST(date_trunc(?, e.date) AS DATE) AS period, e.plover, e.quad_class, "
+                "count(*) AS n, sum(e.mentions) AS m, sum(e.goldstein) AS g, "
+                "sum(e.goldstein * e.mentions) AS gm "
+                f"FROM {self._events_table(f, p)} e SEMI JOIN matches USING (eid) "
+                f"WHERE e.date IS NOT NULL AND {where} GROUP BY ALL"
+            )
+            params = [*with_params, unit, *params]
+        else:
+            # The table of the unit when the range has whole periods, else days.
+            day = dt.timedelta(days=1)
+            whole = unit in ("week", "month") and all(
+                x is None or (x.day == 1 if unit == "month" else x.weekday() == 0)
+                for x in (f.since, f.until + day if f.until else None)
+            )
+            table = f"{p}analysis_{unit}s" if whole else f"{p}analysis_days"
+            where, params = self._analysis_filter(f, "d")
+            with_sql = ""
+            rows = (
+                "SELECT CAST(date_trunc(?, d.date) AS DATE) AS period, d.plover, d.quad_class, "
+                "sum(d.events) AS n, sum(d.mentions) AS m, sum(d.goldstein) AS g, "
+                "sum(d.goldstein_mentions) AS gm "
+                f"FROM {table} d WHERE d.date IS NOT NULL AND {where} GROUP BY ALL"
+            )
+            params = [unit, *params]
+        quads = ", ".join(
+            f"coalesce(sum({x}) FILTER (WHERE quad_class = {q}), 0)"
+            for x in ("n", "m")
+            for q in (1, 2, 3, 4)
+        )
+        sql = (
+            f"{with_sql}{', ' if with_sql else 'WITH '}x AS ({rows}) "
+            f"SELECT period, sum(n), sum(m), {quads}, sum(g), sum(gm), list(plover), list(n), list(m) "
+            "FROM x GROUP BY period ORDER BY period"
+        )
+        return self.con.execute(sql, params).fetchall()
+
+    def analysis_events(
+        self, f: EventFilter, limit: int, offset: int = 0
+    ) -> tuple[list[tuple[Any, ...]], int]:
+        """A page of the events of ``f``, oldest first (undated last), and how many there
+        are on all pages. Rows are ``EVENT_COLUMNS`` then the number of mentions and the
+        evidence's document title, url, publisher and date. The evidence is the first
+        mention, or with ``f.text`` the first mention holding its words."""
+        p = self._analysis()
+        table = self._events_table(f, p)
+        where, params = self._analysis_filter(f, "e")
+        matches = self._matches(f, p)
+        if matches:
+            # One pass: the matches are found once for the page and the count.
+            with_sql, with_params = matches
+            hits = (
+                "SELECT eid, rank FROM matches"
+                if where == "TRUE"
+                else f"SELECT e.eid, m.rank FROM {table} e JOIN matches m USING (eid) WHERE {where}"
+            )
+            page = self.con.execute(
+                f"{with_sql}, hits AS MATERIALIZED ({hits}) "
+                "SELECT eid, rank, (SELECT count(*) FROM hits) FROM hits ORDER BY eid LIMIT ? OFFSET ?",
+                [*with_params, *([] if where == "TRUE" else params), int(limit), int(offset)],
+            ).fetchall()
+            total = int(page[0][2]) if page else 0
+            if not page and offset:
+                row = self.con.execute(
+                    f"{with_sql}SELECT count(*) FROM ({hits})",
+                    [*with_params, *([] if where == "TRUE" else params)],
+                ).fetchone()
+                total = int(row[0]) if row else 0
+        else:
+            page = self.con.execute(
+                f"SELECT e.eid, 1 FROM {table} e WHERE {where} ORDER BY e.eid LIMIT ? OFFSET ?",
+                [*params, int(limit), int(offset)],
+            ).fetchall()
+            row = self.con.execute(
+                f"SELECT count(*) FROM {table} e WHERE {where}", params
+            ).fetchone()
+            total = int(row[0]) if row else 0
+        fetched = self._events_by_eid([r[0] for r in page], p)
+        return self._with_evidence([(*fetched[r[0]], r[1]) for r in page]), total
+
+    def analysis_key_events(self, f: EventFilter, limit: int) -> list[tuple[Any, ...]]:
+        """The events of ``f`` of largest |Goldstein| × mentions, in that order: rows as
+        ``analysis_events``."""
+        p = self._analysis()
+        table = self._events_table(f, p)
+        where, params = self._analysis_filter(f, "e")
+        matches = self._matches(f, p)
+        with_sql, with_params = matches or ("", [])
+        join = "JOIN matches m USING (eid)" if matches else ""
+        page = self.con.execute(
+            f"{with_sql}SELECT e.eid, {'m.rank' if matches else '1'} FROM {table} e {join} "
+            f"WHERE {where} ORDER BY abs(e.goldstein) * e.mentions DESC, e.eid LIMIT ?",
+            [*with_params, *params, int(limit)],
+        ).fetchall()
+        fetched = self._events_by_eid([r[0] for r in page], p)
+        return self._with_evidence([(*fetched[r[0]], r[1]) for r in page])
+
+    def _events_by_eid(self, eids: list[int], prefix: str) -> dict[int, tuple[Any, ...]]:
+        """eid -> ``ANALYSIS_EVENT_COLUMNS`` of those events."""
+        if not eids:
+            return {}
+        lo, hi = min(eids), max(eids)
+        in_list = ", ".join("?" for _ in eids)
+        if hi - lo < self.NEIGHBOURS + 4 * len(eids):
+            sql = f"WHERE e.eid BETWEEN ? AND ? AND e.eid IN ({in_list})"
+            params = [lo, hi, *eids]
+        else:  # through the index
+            sql, params = f"WHERE e.eid IN ({in_list})", list(eids)
+        return {
+            r[-1]: r[:-1]
+            for r in self.con.execute(
+                f"SELECT {self.ANALYSIS_EVENT_COLUMNS}, e.eid FROM {prefix}analysis_events e {sql}",
+                params,
+            ).fetchall()
+        }
+
+    def _with_evidence(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Rows ending with the rank of their evidence mention, without it: the first
+        mention's columns are replaced by those of that mention when it is a later one."""
+        later = [(r[0], r[-1]) for r in rows if r[-1] != 1]
+        evidence = self._nth_mentions(later) if later else {}
+        n = len(EVENT_TABLE_COLUMNS)  # then 14 columns of the mention, its count, 4 of the document
+        out = []
+        for r in rows:
+            m = evidence.get((r[0], r[-1]))
+            out.append(r[:n] + m[:14] + r[n + 14 : n + 15] + m[14:] if m else r[:-1])
+        return out
+
+    def _nth_mentions(
+        self, wanted: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[Any, ...]]:
+        """(event_id, rank) -> the mention of that rank (14 columns) and its document (4)."""
+        ids = sorted({event_id for event_id, _ in wanted})
+        # By key, each lookup through the primary and event_id indexes: a join would scan.
+        rows = self.con.execute(
+            "SELECT event_id, mention_id, doc_id, start_char, end_char, sentence, trigger, "
+            "source_text, target_text, date_text, location_name, location_country, lat, lon, "
+            "confidence FROM mentions "
+            f"WHERE event_id IN ({', '.join('?' for _ in ids)}) "
+            "ORDER BY event_id, doc_id, start_char, mention_id",
+            ids,
+        ).fetchall()
+        ranks: dict[str, int] = {}
+        chosen: dict[tuple[str, int], tuple[Any, ...]] = {}
+        for r in rows:
+            ranks[r[0]] = ranks.get(r[0], 0) + 1
+            if (r[0], ranks[r[0]]) in wanted:
+                chosen[(r[0], ranks[r[0]])] = r[1:]
+        doc_ids = sorted({m[1] for m in chosen.values()})
+        docs = {
+            d[0]: d[1:]
+            for d in self.con.execute(
+                "SELECT doc_id, title, url, source, date FROM documents "
+                f"WHERE doc_id IN ({', '.join('?' for _ in doc_ids)})",
+                doc_ids,
+            ).fetchall()
+        }
+        return {k: m + tuple(docs.get(m[1], (None,) * 4)) for k, m in chosen.items()}
+
+    def analysis_dyads(
+        self, f: EventFilter, limit: int, offset: int = 0, undirected: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """Rows (source, target, events, mentions, Goldstein sum, mention-weighted Goldstein
+        sum, first date, last date) of each dyad of two different actors in ``f``, busiest
+        first. ``undirected`` puts both directions together, the codes in alphabetical order."""
+        p = self._analysis()
+        where, params = self._analysis_filter(f, "d")
+        pair = (
+            "least(d.source_code, d.target_code), greatest(d.source_code, d.target_code)"
+            if undirected
+            else "d.source_code, d.target_code"
+        )
+        if f.since or f.until or f.plover:
+            table, first, last = f"{p}analysis_days", "min(d.date)", "max(d.date)"
+        else:
+            table, first, last = f"{p}analysis_dyads", "min(d.first)", "max(d.last)"
+        return self.con.execute(
+            f"SELECT {pair}, sum(d.events), sum(d.mentions), sum(d.goldstein), "
+            f"sum(d.goldstein_mentions), {first}, {last} FROM {table} d "
+            f"WHERE d.target_code IS NOT NULL AND d.source_code <> d.target_code AND {where} "
+            "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT ? OFFSET ?",
+            [*params, int(limit), int(offset)],
+        ).fetchall()
+
+    def analysis_actors(self, limit: int) -> list[tuple[str, str | None, int]]:
+        """(code, name, events) of each actor, busiest first."""
+        p = self._analysis()
+        return self.con.execute(
+            f"SELECT code, name, events FROM {p}analysis_actors ORDER BY events DESC, code LIMIT ?",
+            [int(limit)],
+        ).fetchall()
+
+    def document_view(self, doc_id: str) -> tuple[tuple[Any, ...] | None, list[tuple[Any, ...]]]:
+        """A document (doc_id, title, url, source, date, text) and its asserted events'
+        mentions (mention_id, event_id, start, end, trigger, plover, source, target, date),
+        in text order."""
+        doc = self.con.execute(
+            "SELECT doc_id, title, url, source, date, text FROM documents WHERE doc_id = ?",
+            [doc_id],
+        ).fetchone()
+        if doc is None:
+            return None, []
+        mentions = self.con.execute(
+            "SELECT mention_id, event_id, start_char, end_char, trigger FROM mentions WHERE doc_id = ?",
+            [doc_id],
+        ).fetchall()
+        if not mentions:
+            return doc, []
+        ids = sorted({m[1] for m in mentions})
+        # Only the key in the WHERE clause: with another condition DuckDB scans the table
+        # instead of looking the keys up in the index.
+        events = {
+            r[0]: r[1:-1]
+            for r in self.con.execute(
+                "SELECT event_id, plover, source_code, target_code, date, modality FROM events "
+                f"WHERE event_id IN ({', '.join('?' for _ in ids)})",
+                ids,
+            ).fetchall()
+            if r[-1] == "asserted"
+        }
+        rows = [m + events[m[1]] for m in mentions if m[1] in events]
+        return doc, sorted(rows, key=lambda r: (r[2], r[0]))
+
 
 def table_rows(
     results: Iterable[DocumentResult], skips: Iterable[Skip], run_id: str | None
