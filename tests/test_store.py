@@ -140,6 +140,10 @@ def test_filters_and_modality(tmp_path: Path) -> None:
         assert store.count_events(EventFilter(plover=("ACCUSE",))) == 1
         assert store.count_events(EventFilter(text="cancelled")) == 2
         assert store.count_events(EventFilter(text="100%_'; DROP TABLE events;--")) == 0
+        # % and _ are literal: "$300" matches, "$3_0" and "300%" do not
+        assert store.count_events(EventFilter(text="$300")) == 2
+        assert store.count_events(EventFilter(text="$3_0")) == 0
+        assert store.count_events(EventFilter(text="300%")) == 0
         assert store.count_events() == 2
 
 
@@ -159,3 +163,17 @@ def test_read_only_needs_an_existing_store(tmp_path: Path) -> None:
     Store(tmp_path / "s.duckdb").close()
     with Store(tmp_path / "s.duckdb", read_only=True) as ro:
         assert ro.stats()["documents"] == 0
+
+
+def test_text_search_is_literal(tmp_path: Path) -> None:
+    import dataclasses
+
+    cut = dataclasses.replace(
+        event("p", 0, day=dt.date(2019, 1, 1)), sentence="Aid to Pakistan was cut by 50% (in_full)."
+    )
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([result("p", [cut])], [], "run")
+        assert store.count_events(EventFilter(text="50%")) == 1
+        assert store.count_events(EventFilter(text="in_full")) == 1
+        assert store.count_events(EventFilter(text="50%x")) == 0
+        assert store.count_events(EventFilter(text="in full")) == 0

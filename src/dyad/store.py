@@ -145,7 +145,7 @@ class EventFilter:
             clauses.append("e.date <= ?")
             params.append(self.until)
         if self.text:
-            clauses.append("m.sentence ILIKE ?")
+            clauses.append("m.sentence ILIKE ? ESCAPE '\\'")
             params.append(
                 "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
