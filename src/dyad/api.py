@@ -76,7 +76,10 @@ def run(
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
         deduper = pipe.new_deduper()
-        deduper.seed(((c, d) for d, (_, c) in known.items()), store.signatures())
+        deduper.seed(
+            ((c, d) for d, (_, c) in known.items()),
+            store.signatures(settings.near_duplicate_window),
+        )
         batch: list[DocumentResult] = []
         skips: list[Skip] = []
         status = "failed"

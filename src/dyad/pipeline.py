@@ -112,7 +112,10 @@ class Pipeline:
     def new_deduper(self) -> Deduper:
         s = self.settings
         return Deduper(
-            s.near_duplicate_threshold, s.minhash_permutations, s.near_duplicate_min_words
+            s.near_duplicate_threshold,
+            s.minhash_permutations,
+            s.near_duplicate_min_words,
+            s.near_duplicate_window,
         )
 
     # -- the stream ------------------------------------------------------------------------

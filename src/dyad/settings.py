@@ -43,6 +43,9 @@ class Settings:
     minhash_permutations: int = 64
     # Below this many words a document is too short for shingle similarity to mean anything.
     near_duplicate_min_words: int = 60
+    # Near-duplicates are looked for among the last this many documents (exact duplicates
+    # among all): syndicated copies come close together, and memory stays flat.
+    near_duplicate_window: int = 20_000
     language: str = "en"
     # Fuzzy name matching (rapidfuzz ratio, 0-100) for misspelt actors ("Iman Khan").
     fuzzy_name_threshold: float = 90.0
@@ -95,6 +98,8 @@ class Settings:
             raise SettingsError("n_process must be 0 (one per core) or more")
         if not 0 < self.near_duplicate_threshold <= 1:
             raise SettingsError("near_duplicate_threshold must be in (0, 1]")
+        if self.near_duplicate_window < 1:
+            raise SettingsError("near_duplicate_window must be at least 1")
         if self.max_document_bytes < 1000:
             raise SettingsError("max_document_bytes must be at least 1000")
         if self.actors_dir and not Path(self.actors_dir, "actors", "countries.yaml").is_file():

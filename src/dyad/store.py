@@ -45,6 +45,7 @@ from dyad.types import (
 )
 
 SCHEMA_VERSION = 1
+WRITER_MEMORY_LIMIT = "512MB"  # DuckDB's buffer pool for a store opened for writing
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
@@ -170,7 +171,10 @@ class Store:
             elif not Path(self.path).exists():
                 raise StoreError(f"no store at {self.path}: run `dyad run` first")
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            # DuckDB's buffer pool may grow to 80% of RAM by default and keeps what a long run
+            # wrote; a writer does not need it, and memory must stay flat however big the store.
+            config: dict[str, Any] = {} if read_only else {"memory_limit": WRITER_MEMORY_LIMIT}
+            self.con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from e
         if not read_only:
@@ -235,9 +239,13 @@ class Store:
         rows = self.con.execute("SELECT doc_id, raw_hash, content_hash FROM documents").fetchall()
         return {d: (r or "", c) for d, r, c in rows}
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
+    def signatures(self, last: int | None = None) -> Iterator[tuple[str, bytes]]:
+        """MinHash signatures of stored documents in the order they were stored (the ``last``
+        ones only, if given)."""
         cur = self.con.execute(
-            "SELECT doc_id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY doc_id"
+            "SELECT doc_id, minhash FROM (SELECT doc_id, minhash, rowid AS r FROM documents "
+            "WHERE minhash IS NOT NULL ORDER BY r DESC LIMIT ?) ORDER BY r",
+            [last if last is not None else 2**62],
         )
         while rows := cur.fetchmany(10_000):
             yield from rows

@@ -71,3 +71,15 @@ def test_repeated_sentence_is_kept_once() -> None:
     out, drops = mark_repeated(sentences)
     assert [s.coded for s in out] == [True, True, False]
     assert len(drops) == 1 and drops[0].text == quote
+
+
+def test_near_duplicates_are_looked_for_in_a_bounded_window() -> None:
+    import numpy as np
+
+    from dyad.stages.dedup import Deduper
+
+    d = Deduper(0.8, 64, 60, window=3)
+    rng = np.random.default_rng(0)
+    for i in range(10):
+        d._insert(f"d{i}", rng.integers(0, 2**32, 64, dtype=np.uint64))
+    assert list(d._signatures) == ["d7", "d8", "d9"]  # memory stays flat

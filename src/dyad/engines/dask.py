@@ -161,8 +161,12 @@ def run_dask(
             settings.near_duplicate_threshold,
             settings.minhash_permutations,
             settings.near_duplicate_min_words,
+            settings.near_duplicate_window,
         )
-        deduper.seed(((c, d) for d, (_, c) in known.items()), store.signatures())
+        deduper.seed(
+            ((c, d) for d, (_, c) in known.items()),
+            store.signatures(settings.near_duplicate_window),
+        )
         cluster = None
         status = "failed"
         try:

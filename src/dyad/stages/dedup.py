@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
@@ -95,13 +96,19 @@ def from_bytes(blob: bytes | None) -> np.ndarray | None:
 class Deduper:
     """Remembers what has been seen (this run and, when seeded, the store) and spots repeats."""
 
-    def __init__(self, threshold: float, permutations: int, min_words: int) -> None:
+    def __init__(
+        self, threshold: float, permutations: int, min_words: int, window: int = 20_000
+    ) -> None:
         self.permutations = permutations
         self.min_words = min_words
         self.threshold = threshold
+        self.window = window
         self._hashes: dict[str, str] = {}
         self._lsh = MinHashLSH(threshold=threshold, num_perm=permutations)
-        self._signatures: dict[str, MinHash] = {}
+        # The last ``window`` documents' hash values, oldest first (a MinHash object would also
+        # carry its permutations: 3x the memory). Older ones leave the LSH index, so memory
+        # stays flat however long the run: syndicated copies arrive close together.
+        self._signatures: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def seed(
         self, hashes: Iterable[tuple[str, str]], signatures: Iterable[tuple[str, bytes]]
@@ -154,7 +161,10 @@ class Deduper:
             return
         m = MinHash(num_perm=self.permutations, hashvalues=values, scheme=SCHEME)
         self._lsh.insert(doc_id, m)
-        self._signatures[doc_id] = m
+        self._signatures[doc_id] = np.asarray(values, dtype=np.uint64)
+        while len(self._signatures) > self.window:
+            oldest, _ = self._signatures.popitem(last=False)
+            self._lsh.remove(oldest)
 
     def _nearest(self, doc_id: str, values: np.ndarray) -> tuple[str, float] | None:
         m = MinHash(num_perm=self.permutations, hashvalues=values, scheme=SCHEME)
@@ -162,7 +172,8 @@ class Deduper:
         for other in sorted(self._lsh.query(m)):
             if other == doc_id:
                 continue
-            sim = m.jaccard(self._signatures[other])
+            # MinHash's Jaccard estimate: the share of equal hash values
+            sim = float(np.count_nonzero(values == self._signatures[other])) / len(values)
             if sim >= self.threshold and (best is None or sim > best[1]):
                 best = (other, sim)
         return best
