@@ -56,6 +56,7 @@ class Coded:
 
 
 PARALLEL_MIN_BATCHES = 4  # fewer batches than this are coded in this process
+WORKER_BATCHES = 100  # batches a worker process codes before a fresh one replaces it
 
 
 class Pipeline:
@@ -196,8 +197,13 @@ class Pipeline:
         ctx = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         )
+        # A worker is replaced after WORKER_BATCHES batches: spaCy's string store and caches
+        # grow with every new word, and a long run must not grow with them.
         with ctx.Pool(
-            self.settings.processes, initializer=_init_worker, initargs=(self.settings, self.strict)
+            self.settings.processes,
+            initializer=_init_worker,
+            initargs=(self.settings, self.strict),
+            maxtasksperchild=WORKER_BATCHES,
         ) as pool:
             # imap keeps input order: dedup decides as a single process would.
             for coded in pool.imap(_work, batches, chunksize=1):

@@ -45,7 +45,7 @@ from dyad.types import (
 )
 
 SCHEMA_VERSION = 1
-WRITER_MEMORY_LIMIT = "512MB"  # DuckDB's buffer pool for a store opened for writing
+WRITER_MEMORY_LIMIT = "256MB"  # DuckDB's buffer pool for a store opened for writing
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
