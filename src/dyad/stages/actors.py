@@ -304,19 +304,19 @@ class ActorBook:
         self._surnames: dict[str, list[Entry]] = {}
         self._person_names: list[str] | None = None
         self._country_names: list[str] | None = None
-        filed: set[tuple[str, int]] = set()  # (bucket, entry) pairs: one name per entry
+        # An entry is listed under each of its names: file it once per index key.
+        filed: set[tuple[int, str, int]] = set()
         for entries in [*names.values(), *self.folded.values()]:
             for e in entries:
                 if e.kind != "person":
                     continue
-                keys = [("surname", e.surname)] if e.surname else []
-                keys += [("role", k) for r in e.roles for k in (r.role, r.title) if k]
-                for kind, key in keys:
-                    if (f"{kind}:{key}", id(e)) in filed:
-                        continue
-                    filed.add((f"{kind}:{key}", id(e)))
-                    book = self._surnames if kind == "surname" else self._people_by_role
-                    book.setdefault(key, []).append(e)
+                keys = [(self._surnames, e.surname)] if e.surname else []
+                keys += [(self._people_by_role, k) for r in e.roles for k in (r.role, r.title) if k]
+                for book, key in keys:
+                    mark = (id(book), key, id(e))
+                    if mark not in filed:
+                        filed.add(mark)
+                        book.setdefault(key, []).append(e)
 
     @classmethod
     def load(cls, extra_files: Iterable[str] = (), data_dir: str | Path | None = None) -> ActorBook:
@@ -644,11 +644,14 @@ class Discourse:
         """The last ``n`` actors of ``kinds`` the story named, each of a different code (or,
         not ``by_code``, a different code and sector), most recent first."""
         out: list[Actor] = []
+
+        def key(a: Actor) -> str:
+            return a.code if by_code else a.cameo
+
         for k in reversed(self.known):
             if k.sentence < self.sentence - PRONOUN_WINDOW:
                 break
             if k.kind in kinds and k.actor is not None and k.actor.code:
-                key = (lambda a: a.code) if by_code else (lambda a: a.cameo)
                 if all(key(a) != key(k.actor) for a in out):
                     out.append(k.actor)
                 if len(out) == n:
@@ -908,8 +911,7 @@ def noun_phrase_actor(
 
     if agent is not None and head.ent_type_ == "PERSON" and head.i not in sent.by_token:
         # "Prime Minister Iman Khan": a misspelt name under a title is still that person
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
-        found = _fuzzy_person(ent.text, discourse, index) if ent is not None else None
+        found = _fuzzy_person(_entity_text(head), discourse, index)
         if found is not None:
             return mention(*found)
 
@@ -1156,13 +1158,19 @@ def _pronoun(
         if low in _PRONOUNS_THING
         else {"group", "state", "agent"}
     )
+
     # An object pronoun ("asked him") is never its own clause's subject; a possessive ("its
     # citizens") or a subject in a second clause usually is.
+    def here(
+        actor: Actor, confidence: float = COREF_CONFIDENCE, how: str = "coreference"
+    ) -> ActorMention:
+        return ActorMention(head.i, head.i + 1, head.text, actor, confidence, how)
+
     is_object = head.dep_ in {"dobj", "dative", "pobj", "iobj"}
-    bound = None if is_object else _clause_subject(head, sent, discourse.day, kinds)
-    if bound is not None:
-        return ActorMention(head.i, head.i + 1, head.text, bound, COREF_CONFIDENCE, "coreference")
-    own_subject = _clause_subject(head, sent, discourse.day, kinds) if is_object else None
+    clause_subject = _clause_subject(head, sent, discourse.day, kinds)
+    if clause_subject is not None and not is_object:
+        return here(clause_subject)
+    own_subject = clause_subject if is_object else None
     verb = head.head
     if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "ccomp" and low in _PRONOUNS_PERSON:
         # "Pompeo said he had pressed Pakistan": the one who says "he" did is, first, the sayer
@@ -1173,9 +1181,7 @@ def _pronoun(
         if sayer is not None:
             found = _person_at(sayer, sent, discourse, index)
             if found is not None:
-                return ActorMention(
-                    head.i, head.i + 1, head.text, found, COREF_CONFIDENCE, "coreference"
-                )
+                return here(found)
     if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "conj":
         # "He said …, and he warned …": the second "he" is the first
         while verb.dep_ == "conj" and verb.head is not verb:
@@ -1184,18 +1190,13 @@ def _pronoun(
         if first is not None and first.lower_ == low and first.i < head.i:
             first_is = _pronoun(first, sent, discourse, index)
             if first_is is not None:
-                return ActorMention(
-                    head.i, head.i + 1, head.text, first_is.actor, first_is.confidence, first_is.how
-                )
+                return here(first_is.actor, first_is.confidence, first_is.how)
     # Else an antecedent earlier in the same sentence, the last one.
     best: Actor | None = None
     for t in sent.doc[: head.i]:
         m = sent.by_token.get(t.i)
         if m is not None and m.start == t.i:
-            kind = {"person": "person", "group": "group", "agent": "agent"}.get(
-                m.entry.kind, "state"
-            )
-            a = resolve(m.entry, discourse.day) if kind in kinds else None
+            a = resolve(m.entry, discourse.day) if _kind(m.entry) in kinds else None
         elif m is None and "person" in kinds and t.pos_ == "PROPN":
             known = discourse.surname(t.text)  # "met Pompeo … asked him"
             a = known.actor if known is not None else None
@@ -1213,7 +1214,7 @@ def _pronoun(
         if k is None or k.actor is None:
             return None
         best = k.actor
-    return ActorMention(head.i, head.i + 1, head.text, best, COREF_CONFIDENCE, "coreference")
+    return here(best)
 
 
 def _fuzzy_person(text: str, discourse: Discourse, index: int) -> tuple[Actor, str, float] | None:
