@@ -660,7 +660,7 @@ class Coder:
         """Every event ``doc`` states (those not asserted carry their modality), and, for
         ``explain``, a decision per candidate predicate."""
         sent = SentenceActors(doc, self.actors.find(doc, self.nlp))
-        events: list[Event] = []
+        coded: list[tuple[Event, Decision]] = []
         decisions: list[Decision] = []
         seen: set[tuple[Any, ...]] = set()
         frames = [f for f in (self.match(t) for t in doc) if f is not None]
@@ -681,21 +681,23 @@ class Coder:
                     event.plover,
                     event.modality,
                 )
-                if key in seen:
-                    continue
-                seen.add(key)
-                events.append(event)
-                if event.modality == Modality.ASSERTED:
-                    decision.events.append(_describe(event))
-            decision.coded = bool(decision.events)
+                if key not in seen:
+                    seen.add(key)
+                    coded.append((event, decision))
         # "established ties with and opened an embassy in Tehran": one event with its target
         # makes the same actor's same kind of event without one a duplicate
-        targeted = {(e.source.cameo, e.plover, e.modality) for e in events if e.target is not None}
-        events = [
-            e
-            for e in events
+        targeted = {(e.source.cameo, e.plover, e.modality) for e, _ in coded if e.target}
+        coded = [
+            (e, d)
+            for e, d in coded
             if e.target is not None or (e.source.cameo, e.plover, e.modality) not in targeted
         ]
+        for event, decision in coded:
+            if event.modality == Modality.ASSERTED:
+                decision.events.append(_describe(event))
+        for decision in decisions:
+            decision.coded = bool(decision.events)
+        events = [e for e, _ in coded]
         discourse.observe(ctx.index, doc, sent.matches)
         self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
