@@ -687,17 +687,18 @@ class Coder:
         # "established ties with and opened an embassy in Tehran": one event with its target
         # makes the same actor's same kind of event without one a duplicate
         targeted = {(e.source.cameo, e.plover, e.modality) for e, _ in coded if e.target}
-        coded = [
-            (e, d)
-            for e, d in coded
-            if e.target is not None or (e.source.cameo, e.plover, e.modality) not in targeted
-        ]
-        for event, decision in coded:
+        kept = []
+        for e, d in coded:
+            if e.target is None and (e.source.cameo, e.plover, e.modality) in targeted:
+                d.reason += "; without a target, while the sentence codes it with one"
+            else:
+                kept.append((e, d))
+        for event, decision in kept:
             if event.modality == Modality.ASSERTED:
                 decision.events.append(_describe(event))
         for decision in decisions:
             decision.coded = bool(decision.events)
-        events = [e for e, _ in coded]
+        events = [e for e, _ in kept]
         discourse.observe(ctx.index, doc, sent.matches)
         self._remember_people(doc, sent, discourse, ctx.index)
         return events, decisions
