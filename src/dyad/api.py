@@ -17,8 +17,9 @@ from typing import IO, Any
 
 from dyad.errors import DyadError
 from dyad.export import event_record
-from dyad.pipeline import Counts, Pipeline
+from dyad.pipeline import Counts, Pipeline, new_deduper
 from dyad.settings import Settings
+from dyad.stages.dedup import Deduper
 from dyad.stages.ingest import load_meta, read_inputs
 from dyad.store import Store
 from dyad.types import DocumentResult, Modality, RawDocument, Skip
@@ -56,6 +57,17 @@ def _inputs(
     return read_inputs(_inputs_order(paths), rows, settings.max_document_bytes)
 
 
+def _seeded_deduper(settings: Settings, store: Store, known: dict[str, tuple[str, str]]) -> Deduper:
+    """A Deduper that knows what the store holds: every content hash, and the signatures of
+    the last documents (its near-duplicate window)."""
+    deduper = new_deduper(settings)
+    deduper.seed(
+        ((content, doc_id) for doc_id, (_, content) in known.items()),
+        store.signatures(settings.near_duplicate_window),
+    )
+    return deduper
+
+
 def run(
     paths: Sequence[str | os.PathLike[str]],
     db: str | os.PathLike[str] | None = None,
@@ -75,11 +87,7 @@ def run(
     with Store(db_path) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
-        deduper = pipe.new_deduper()
-        deduper.seed(
-            ((c, d) for d, (_, c) in known.items()),
-            store.signatures(settings.near_duplicate_window),
-        )
+        deduper = _seeded_deduper(settings, store, known)
         batch: list[DocumentResult] = []
         skips: list[Skip] = []
         status = "failed"

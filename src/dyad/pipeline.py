@@ -59,6 +59,17 @@ PARALLEL_MIN_BATCHES = 4  # fewer batches than this are coded in this process
 WORKER_BATCHES = 100  # batches a worker process codes before a fresh one replaces it
 
 
+def new_deduper(settings: Settings) -> Deduper:
+    """An empty Deduper with the settings' thresholds and window."""
+    s = settings
+    return Deduper(
+        s.near_duplicate_threshold,
+        s.minhash_permutations,
+        s.near_duplicate_min_words,
+        s.near_duplicate_window,
+    )
+
+
 class Pipeline:
     """Everything needed to turn raw documents into coded ones, loaded once, lazily."""
 
@@ -111,13 +122,7 @@ class Pipeline:
         return self._filter
 
     def new_deduper(self) -> Deduper:
-        s = self.settings
-        return Deduper(
-            s.near_duplicate_threshold,
-            s.minhash_permutations,
-            s.near_duplicate_min_words,
-            s.near_duplicate_window,
-        )
+        return new_deduper(self.settings)
 
     # -- the stream ------------------------------------------------------------------------
 

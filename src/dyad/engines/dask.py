@@ -21,12 +21,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from dyad.api import RunSummary, _inputs_order
+from dyad.api import RunSummary, _inputs_order, _seeded_deduper
 from dyad.errors import EngineError
 from dyad.pipeline import Counts, Pipeline
 from dyad.settings import Settings
 from dyad.stages import dedup
-from dyad.stages.dedup import Deduper
 from dyad.stages.ingest import (
     MetaRow,
     count_lines,
@@ -157,16 +156,7 @@ def run_dask(
     with Store(db) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
-        deduper = Deduper(
-            settings.near_duplicate_threshold,
-            settings.minhash_permutations,
-            settings.near_duplicate_min_words,
-            settings.near_duplicate_window,
-        )
-        deduper.seed(
-            ((c, d) for d, (_, c) in known.items()),
-            store.signatures(settings.near_duplicate_window),
-        )
+        deduper = _seeded_deduper(settings, store, known)
         cluster = None
         status = "failed"
         try:
