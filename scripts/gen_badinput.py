@@ -257,12 +257,11 @@ def _huge(folder: Path, megabytes: int, m: Manifest) -> None:
 
 def check(db: Path, m: Manifest) -> dict[str, int]:
     """Compare the store with the manifest: lost, doubled and wrongly skipped inputs."""
-    import duckdb
+    from dyad.store import Store
 
-    con = duckdb.connect(str(db), read_only=True)
-    docs = con.execute("SELECT doc_id, origin FROM documents").fetchall()
-    skips = con.execute("SELECT origin, reason FROM skips").fetchall()
-    con.close()
+    with Store(db, read_only=True) as store:
+        docs = store.query("SELECT doc_id, origin FROM documents")
+        skips = store.query("SELECT origin, reason FROM skips")
     outcome: dict[str, list[str]] = {}
     for _, origin in docs:
         outcome.setdefault(origin, []).append("document")
