@@ -177,3 +177,13 @@ def test_text_search_is_literal(tmp_path: Path) -> None:
         assert store.count_events(EventFilter(text="in_full")) == 1
         assert store.count_events(EventFilter(text="50%x")) == 0
         assert store.count_events(EventFilter(text="in full")) == 0
+
+
+def test_a_write_out_of_memory_says_which_setting_to_raise(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb", memory_mb=64)
+    store.con.execute("SET memory_limit = '1MB'")  # far below what any write needs
+    rows = {t: [] for t in ("documents", "sentences", "drops", "events", "mentions", "skips")}
+    rows["sentences"] = [("d", i, 0, 1, "x" * 200, True) for i in range(200_000)]
+    with pytest.raises(StoreError, match="store_memory_mb"):
+        store._write_rows(rows, [], [])
+    store.close()

@@ -84,7 +84,7 @@ def run(
     pipe.counts = Counts()
     inputs = _inputs(paths, meta, settings)
     skips_by_reason: dict[str, int] = {}
-    with Store(db_path) as store:
+    with Store(db_path, memory_mb=settings.store_memory_mb) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
         deduper = _seeded_deduper(settings, store, known)

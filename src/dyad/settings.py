@@ -46,6 +46,9 @@ class Settings:
     # Near-duplicates are looked for among the last this many documents (exact duplicates
     # among all): syndicated copies come close together, and memory stays flat.
     near_duplicate_window: int = 20_000
+    # DuckDB's buffer pool for a run's writes, in MB. Enough for 100k documents; a store many
+    # times larger may need more (a write then fails with "Out of Memory" and says so).
+    store_memory_mb: int = 256
     language: str = "en"
     # Fuzzy name matching (rapidfuzz ratio, 0-100) for misspelt actors ("Iman Khan").
     fuzzy_name_threshold: float = 90.0
@@ -100,6 +103,8 @@ class Settings:
             raise SettingsError("near_duplicate_threshold must be in (0, 1]")
         if self.near_duplicate_window < 1:
             raise SettingsError("near_duplicate_window must be at least 1")
+        if self.store_memory_mb < 64:
+            raise SettingsError("store_memory_mb must be at least 64")
         if self.max_document_bytes < 1000:
             raise SettingsError("max_document_bytes must be at least 1000")
         if self.actors_dir and not Path(self.actors_dir, "actors", "countries.yaml").is_file():

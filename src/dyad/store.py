@@ -49,10 +49,8 @@ SCHEMA_VERSION = 1
 # run wrote), and the write-ahead log size that triggers a checkpoint. A checkpoint costs time
 # in proportion to the whole store, so DuckDB's default (16 MB, every ~40 batches) made writing
 # quadratic: replaying 100k documents' rows took 89 s of writes with it, 36 s with 256 MB.
-WRITER_CONFIG = {
-    "memory_limit": "256MB",
-    "checkpoint_threshold": "256MB",
-}
+WRITER_MEMORY_MB = 256
+WRITER_CHECKPOINT = "256MB"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
@@ -167,9 +165,13 @@ class Store:
     """A dyad store. ``Store(":memory:")`` for tests; ``read_only=True`` for serving."""
 
     def __init__(
-        self, path: str | os.PathLike[str] = "dyad.duckdb", read_only: bool = False
+        self,
+        path: str | os.PathLike[str] = "dyad.duckdb",
+        read_only: bool = False,
+        memory_mb: int = WRITER_MEMORY_MB,
     ) -> None:
         self.path = str(path)
+        self.memory_mb = memory_mb
         self.read_only = read_only
         if self.path != ":memory:":
             parent = Path(self.path).parent
@@ -180,7 +182,11 @@ class Store:
         try:
             # DuckDB's buffer pool may grow to 80% of RAM by default and keeps what a long run
             # wrote; a writer does not need it, and memory must stay flat however big the store.
-            config: dict[str, Any] = {} if read_only else dict(WRITER_CONFIG)
+            config: dict[str, Any] = (
+                {}
+                if read_only
+                else {"memory_limit": f"{memory_mb}MB", "checkpoint_threshold": WRITER_CHECKPOINT}
+            )
             self.con = duckdb.connect(self.path, read_only=read_only, config=config)
             self.con.execute("SET enable_progress_bar = false")  # no bars amid dyad's output
         except duckdb.Error as e:
@@ -344,7 +350,7 @@ class Store:
         except duckdb.Error as e:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            raise StoreError(f"cannot merge {folder} into {self.path}: {e}") from e
+            raise StoreError(f"cannot merge {folder} into {self.path}: {e}{self._hint(e)}") from e
         finally:
             with contextlib.suppress(duckdb.Error):
                 con.unregister("batch_ids")
@@ -397,11 +403,16 @@ class Store:
         except duckdb.Error as e:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            raise StoreError(f"cannot write to {self.path}: {e}") from e
+            raise StoreError(f"cannot write to {self.path}: {e}{self._hint(e)}") from e
         finally:
             for name in ("batch_ids", "batch_origins", "batch_rows"):
                 with contextlib.suppress(duckdb.Error):
                     con.unregister(name)
+
+    def _hint(self, e: duckdb.Error) -> str:
+        if isinstance(e, duckdb.OutOfMemoryException):
+            return f" (raise store_memory_mb in dyad.toml; it is {self.memory_mb})"
+        return ""
 
     def _bulk(self, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         import pyarrow as pa

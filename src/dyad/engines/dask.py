@@ -153,7 +153,7 @@ def run_dask(
         if work_dir
         else Path(tempfile.mkdtemp(prefix="dyad-partitions-", dir=Path(db).parent))
     )
-    with Store(db) as store:
+    with Store(db, memory_mb=settings.store_memory_mb) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
         deduper = _seeded_deduper(settings, store, known)
