@@ -181,7 +181,8 @@ class Store:
                 raise StoreError(f"no store at {self.path}: run `dyad run` first")
         try:
             # DuckDB's buffer pool may grow to 80% of RAM by default and keeps what a long run
-            # wrote; a writer does not need it, and memory must stay flat however big the store.
+            # wrote; a writer gets a fixed pool instead. Too small a pool fails as the store
+            # grows (128 MB ran out at about 90k documents), hence the setting.
             config: dict[str, Any] = (
                 {}
                 if read_only
