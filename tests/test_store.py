@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dyad.errors import StoreError
-from dyad.store import EventFilter, Store
+from dyad.store import TABLE_COLUMNS, EventFilter, Store
 from dyad.types import (
     Actor,
     DatePrecision,
@@ -182,7 +182,7 @@ def test_text_search_is_literal(tmp_path: Path) -> None:
 def test_a_write_out_of_memory_says_which_setting_to_raise(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.duckdb", memory_mb=64)
     store.con.execute("SET memory_limit = '1MB'")  # far below what any write needs
-    rows = {t: [] for t in ("documents", "sentences", "drops", "events", "mentions", "skips")}
+    rows: dict[str, list] = {t: [] for t in TABLE_COLUMNS}
     rows["sentences"] = [("d", i, 0, 1, "x" * 200, True) for i in range(200_000)]
     with pytest.raises(StoreError, match="store_memory_mb"):
         store._write_rows(rows, [], [])

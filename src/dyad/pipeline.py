@@ -201,9 +201,9 @@ class Pipeline:
     def _parallel(self, batches: Iterable[list[RawDocument | Skip]]) -> Iterator[Coded | Skip]:
         # Workers are spawned, not forked: a worker forked late in a run (see below) would
         # start with a copy of everything this process holds by then (the store's buffers),
-        # which measured 378 -> 726 MB a worker at about 45,000 documents. A worker is replaced after
-        # WORKER_BATCHES batches: spaCy's string store and caches grow with every new word, and
-        # a long run must not grow with them.
+        # which measured 378 -> 726 MB a worker at about 45,000 documents. A worker is replaced
+        # after WORKER_BATCHES batches: spaCy's string store and caches grow with every new
+        # word, and a long run must not grow with them.
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(
             self.settings.processes,

@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 
 from dyad.errors import StoreError
+from dyad.settings import Settings
 from dyad.types import (
     Actor,
     DatePrecision,
@@ -45,11 +46,9 @@ from dyad.types import (
 )
 
 SCHEMA_VERSION = 1
-# A store opened for writing: DuckDB's buffer pool (its default, 80% of RAM, kept what a long
-# run wrote), and the write-ahead log size that triggers a checkpoint. A checkpoint costs time
-# in proportion to the whole store, so DuckDB's default (16 MB, every ~40 batches) made writing
-# quadratic: replaying 100k documents' rows took 89 s of writes with it, 36 s with 256 MB.
-WRITER_MEMORY_MB = 256
+# The write-ahead log size that makes a writer checkpoint. A checkpoint costs time in proportion
+# to the whole store, so DuckDB's default (16 MB, every ~40 batches) made writing quadratic:
+# replaying 100k documents' rows took 89 s of writes with it, 36 s with 256 MB.
 WRITER_CHECKPOINT = "256MB"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -168,7 +167,7 @@ class Store:
         self,
         path: str | os.PathLike[str] = "dyad.duckdb",
         read_only: bool = False,
-        memory_mb: int = WRITER_MEMORY_MB,
+        memory_mb: int = Settings.store_memory_mb,
     ) -> None:
         self.path = str(path)
         self.memory_mb = memory_mb
