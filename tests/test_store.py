@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dyad.errors import StoreError
-from dyad.store import TABLE_COLUMNS, EventFilter, Store
+from dyad.store import TABLE_COLUMNS, EventFilter, Staging, Store, write_partition, write_rows
 from dyad.types import (
     Actor,
     DatePrecision,
@@ -184,6 +184,79 @@ def test_a_write_out_of_memory_says_which_setting_to_raise(tmp_path: Path) -> No
     store.con.execute("SET memory_limit = '1MB'")  # far below what any write needs
     rows: dict[str, list] = {t: [] for t in TABLE_COLUMNS}
     rows["sentences"] = [("d", i, 0, 1, "x" * 200, True) for i in range(200_000)]
+    write_rows(rows, tmp_path / "part")
     with pytest.raises(StoreError, match="store_memory_mb"):
-        store._write_rows(rows, [], [])
+        store.merge_partition(tmp_path / "part")
     store.close()
+
+
+def test_staged_parts_merge_at_the_end_and_a_killed_runs_parts_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        staging = Staging(store, "killed")
+        staging.add([result("a", [event("a", 0)])], [Skip("x.bin", SkipReason.BINARY, "binary")])
+        staging.flush()
+        staging.add([result("b", [event("b", 0)])])  # never flushed: lost with the process
+        (staging.folder / ".part-000001.tmp").mkdir()  # a part being written at the kill
+        assert store.stats()["documents"] == 0  # nothing is in the store before the merge
+    root = tmp_path / "s.duckdb.staging"
+    assert root.is_dir()
+    with Store(db) as store:
+        assert store.merge_staged() == 1
+        assert [r[0] for r in store.query("SELECT doc_id FROM documents")] == ["a"]
+        assert [s.origin for s in store.skips()] == ["x.bin"]
+        assert store.count_events() == 1
+        assert not root.exists()
+        # A new run's parts merge in order: the later version of a document wins.
+        staging = Staging(store, "next")
+        staging.add([result("b", [event("b", 0)])])
+        staging.flush()
+        staging.add([result("b", [event("b", 0, plover="ACCUSE")], content="v2")])
+        staging.merge()
+        rows = store.query("SELECT doc_id, content_hash FROM documents ORDER BY doc_id")
+        assert rows == [("a", "hash-a-x"), ("b", "hash-b-v2")]
+        assert store.query("SELECT plover FROM events ORDER BY plover") == [
+            ("ACCUSE",),
+            ("SANCTION",),
+        ]
+        assert not root.exists()
+
+
+def test_merging_a_part_twice_adds_nothing(tmp_path: Path) -> None:
+    write_partition(
+        [result("a", [event("a", 0), event("a", 1, plover="ACCUSE")])],
+        [Skip("x.bin", SkipReason.BINARY, "binary")],
+        tmp_path / "part",
+        "run",
+    )
+    with Store(tmp_path / "s.duckdb") as store:
+        store.merge_partition(tmp_path / "part")
+        once = store.fingerprint()
+        store.merge_partition(tmp_path / "part")
+        assert store.fingerprint() == once
+        assert once["mentions"][0] == 2 and once["skips"][0] == 1
+
+
+def test_an_interrupted_run_keeps_what_it_coded(tmp_path: Path, pipeline) -> None:
+    from dyad.api import run
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for n in range(6):
+        (corpus / f"{n}.txt").write_text(
+            f"Pakistan's foreign minister met his Chinese counterpart in Beijing, article {n}.\n"
+        )
+
+    def stop(inputs: int, documents: int, events: int) -> None:
+        if documents == 3:
+            raise KeyboardInterrupt
+
+    settings = pipeline.settings.replace(batch_size=1)
+    with pytest.raises(KeyboardInterrupt):
+        run([corpus], tmp_path / "s.duckdb", settings=settings, pipeline=pipeline, progress=stop)
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        assert store.stats()["documents"] == 3  # coded before the interrupt, of 6
+        assert store.query("SELECT status FROM runs") == [("failed",)]
+    assert not (tmp_path / "s.duckdb.staging").exists()

@@ -21,7 +21,7 @@ from dyad.pipeline import Counts, Pipeline, new_deduper
 from dyad.settings import Settings
 from dyad.stages.dedup import Deduper
 from dyad.stages.ingest import load_meta, read_inputs
-from dyad.store import Store
+from dyad.store import Staging, Store
 from dyad.types import DocumentResult, Modality, RawDocument, Skip
 
 Progress = Callable[[int, int, int], None]  # (inputs seen, documents stored, events) -> None
@@ -77,7 +77,8 @@ def run(
     pipeline: Pipeline | None = None,
 ) -> RunSummary:
     """Ingest and code ``paths`` into the store at ``db``; only new or changed inputs are
-    processed. Writes go in batches of ``settings.batch_size`` documents, one transaction each."""
+    processed. Coded rows are staged beside the store while the run goes on and merged into it
+    at the end (``Staging``), also when the run fails or is interrupted."""
     settings = settings or (pipeline.settings if pipeline is not None else Settings())
     db_path = os.fspath(db) if db is not None else settings.db_path
     pipe = pipeline or Pipeline(settings)
@@ -85,14 +86,17 @@ def run(
     inputs = _inputs(paths, meta, settings)
     skips_by_reason: dict[str, int] = {}
     with Store(db_path, memory_mb=settings.store_memory_mb) as store:
+        store.merge_staged()  # what a killed run staged and did not merge
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
         deduper = _seeded_deduper(settings, store, known)
+        staging = Staging(store, run_id)
+        items = pipe.process(inputs, known, deduper)
         batch: list[DocumentResult] = []
         skips: list[Skip] = []
         status = "failed"
         try:
-            for item in pipe.process(inputs, known, deduper):
+            for item in items:
                 if isinstance(item, Skip):
                     skips.append(item)
                     skips_by_reason[item.reason.value] = (
@@ -101,16 +105,20 @@ def run(
                 else:
                     batch.append(item)
                 if len(batch) >= settings.batch_size or len(skips) >= settings.batch_size * 4:
-                    store.write(batch, skips, run_id)
+                    staging.add(batch, skips)
                     batch, skips = [], []
                 if progress is not None:
                     c = pipe.counts
                     progress(c.inputs, c.documents, c.events)
-            store.write(batch, skips, run_id)
+            staging.add(batch, skips)
             status = "done"
         finally:
-            c = pipe.counts
-            store.finish_run(run_id, c.documents, c.skipped, c.events, status)
+            items.close()  # the worker processes end before the store is written
+            try:
+                staging.merge()
+            finally:
+                c = pipe.counts
+                store.finish_run(run_id, c.documents, c.skipped, c.events, status)
     return RunSummary(db_path, pipe.counts, skips_by_reason, run_id)
 
 

@@ -20,7 +20,7 @@ import dataclasses
 import hashlib
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,7 +131,7 @@ class Pipeline:
         raws: Iterable[RawDocument | Skip],
         known: dict[str, tuple[str, str]] | None = None,
         deduper: Deduper | None = None,
-    ) -> Iterator[DocumentResult | Skip]:
+    ) -> Generator[DocumentResult | Skip, None, None]:
         """Code a stream of inputs. ``known`` maps stored doc_ids to (raw, content) hashes:
         an input whose raw hash is stored already is passed over (counted as unchanged)."""
         known = known or {}

@@ -23,6 +23,8 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -171,6 +173,7 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.memory_mb = memory_mb
+        self._staging: Path | None = None
         self.read_only = read_only
         if self.path != ":memory:":
             parent = Path(self.path).parent
@@ -280,122 +283,128 @@ class Store:
         Rows go in as Arrow tables: DuckDB inserts them in bulk, a hundred times faster than
         row-by-row parameters.
         """
-        results = list(results)
         rows = table_rows(results, skips, run_id)
-        self._write_rows(
-            rows, [r.document.doc_id for r in results], [r.document.origin for r in results]
-        )
+        try:
+            for table, columns in TABLE_COLUMNS.items():
+                if rows[table]:  # (an empty one would have no column types)
+                    self._bulk(f"new_{table}", columns, rows[table])
+            self._apply({t: f"new_{t}" for t in TABLE_COLUMNS if rows[t]})
+        finally:
+            for table in TABLE_COLUMNS:
+                with contextlib.suppress(duckdb.Error):
+                    self.con.unregister(f"new_{table}")
 
     def merge_partition(
         self,
         folder: str | os.PathLike[str],
-        doc_ids: Sequence[str],
-        skips: Iterable[Skip],
-        run_id: str | None,
+        doc_ids: Sequence[str] | None = None,
+        skips: Iterable[Skip] = (),
+        run_id: str | None = None,
     ) -> None:
-        """Merge a partition written by ``write_partition`` (Parquet, one file a table), keeping
-        only the documents ``doc_ids`` (the others were duplicates) and adding ``skips``, in one
-        transaction. DuckDB reads the Parquet files itself; merging twice adds nothing."""
+        """Merge a partition written by ``write_partition`` (Parquet, one file a table) in one
+        transaction, keeping only the documents ``doc_ids`` (all, if None: the others were
+        duplicates) and adding ``skips``. DuckDB reads the Parquet files itself; merging twice
+        adds nothing."""
         files = {
-            t: (Path(folder) / f"{t}.parquet").as_posix().replace("'", "''") for t in TABLE_COLUMNS
+            t: (Path(folder) / f"{t}.parquet").as_posix().replace("'", "''")
+            for t in TABLE_COLUMNS
+            if (Path(folder) / f"{t}.parquet").exists()
         }
-        have = {t for t in TABLE_COLUMNS if (Path(folder) / f"{t}.parquet").exists()}
-        con = self.con
+        sources: dict[str, str] = {}
         try:
-            con.execute("BEGIN TRANSACTION")
-            self._bulk("batch_ids", ["doc_id"], [(d,) for d in sorted(set(doc_ids))])
-            keep = "doc_id IN (SELECT doc_id FROM batch_ids)"
-            if "documents" in have and doc_ids:
-                con.execute(
-                    f"CREATE TEMP TABLE part_docs AS SELECT * FROM read_parquet('{files['documents']}') WHERE {keep}"
+            keep = ""
+            if doc_ids is not None and not doc_ids:
+                keep = " WHERE FALSE"  # every document a duplicate
+            elif doc_ids is not None:
+                self._bulk("keep_ids", ["doc_id"], [(d,) for d in sorted(set(doc_ids))])
+                keep = " WHERE doc_id IN (SELECT doc_id FROM keep_ids)"
+            for table in ("documents", "sentences", "drops", "mentions"):
+                if table in files:
+                    sources[table] = f"(SELECT * FROM read_parquet('{files[table]}'){keep})"
+            if "events" in files and "mentions" in sources:
+                sources["events"] = (
+                    f"(SELECT * FROM read_parquet('{files['events']}') "
+                    f"WHERE event_id IN (SELECT event_id FROM {sources['mentions']}))"
                 )
-                # New versions of stored documents: their old rows go first.
-                for table in ("mentions", "sentences", "drops", "documents"):
-                    con.execute(
-                        f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM part_docs)"
-                    )
-                con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM part_docs)")
-                con.execute(
-                    f"INSERT INTO documents SELECT {', '.join(DOC_COLUMNS)}, now() FROM part_docs"
-                )
-                con.execute("DROP TABLE part_docs")
-                for table, columns in (("sentences", SENTENCE_COLUMNS), ("drops", DROP_COLUMNS)):
-                    if table in have:
-                        con.execute(
-                            f"INSERT INTO {table} SELECT {', '.join(columns)} FROM read_parquet('{files[table]}') WHERE {keep}"
-                        )
-                if "mentions" in have:
-                    con.execute(
-                        f"INSERT INTO mentions SELECT {', '.join(MENTION_COLUMNS)} FROM read_parquet('{files['mentions']}') "
-                        f"WHERE {keep} ON CONFLICT DO NOTHING"
-                    )
-                    con.execute(
-                        f"INSERT INTO events SELECT {', '.join(EVENT_TABLE_COLUMNS)} FROM read_parquet('{files['events']}') "
-                        f"WHERE event_id IN (SELECT event_id FROM read_parquet('{files['mentions']}') WHERE {keep}) "
-                        + EVENT_CONFLICT
-                    )
-            if "skips" in have:
-                con.execute(
-                    f"INSERT INTO skips SELECT {', '.join(SKIP_COLUMNS)}, now() FROM read_parquet('{files['skips']}') ON CONFLICT DO NOTHING"
-                )
-            skip_rows = table_rows([], skips, run_id)["skips"]
-            self._insert(
-                "skips",
-                SKIP_COLUMNS,
-                skip_rows,
-                extra="now() AS skipped_at",
-                conflict="ON CONFLICT DO NOTHING",
-            )
-            con.execute("COMMIT")
-        except duckdb.Error as e:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise StoreError(f"cannot merge {folder} into {self.path}: {e}{self._hint(e)}") from e
+            new_skips = table_rows([], skips, run_id)["skips"]
+            parts = [f"SELECT * FROM read_parquet('{files['skips']}')"] if "skips" in files else []
+            if new_skips:
+                self._bulk("new_skips", SKIP_COLUMNS, new_skips)
+                parts.append("SELECT * FROM new_skips")
+            if parts:
+                sources["skips"] = f"({' UNION ALL BY NAME '.join(parts)})"
+            self._apply(sources, what=f"merge {folder} into")
         finally:
-            with contextlib.suppress(duckdb.Error):
-                con.unregister("batch_ids")
+            for name in ("keep_ids", "new_skips"):
+                with contextlib.suppress(duckdb.Error):
+                    self.con.unregister(name)
 
-    def _write_rows(
-        self, rows: dict[str, list[tuple[Any, ...]]], doc_ids: list[str], origins: list[str]
-    ) -> None:
+    def staging_root(self) -> Path:
+        """Where runs stage their rows: beside the store (a temporary folder for ":memory:")."""
+        if self._staging is None:
+            self._staging = (
+                Path(tempfile.mkdtemp(prefix="dyad-staging-"))
+                if self.path == ":memory:"
+                else Path(self.path + ".staging")
+            )
+        return self._staging
+
+    def merge_staged(self) -> int:
+        """Merge the parts runs staged (``Staging``) in the order they were written, each in
+        one transaction, deleting each once merged; returns how many were merged."""
+        root = self.staging_root()
+        merged = 0
+        for run in sorted(root.iterdir()) if root.is_dir() else []:
+            for part in sorted(run.iterdir()):
+                if part.name.startswith("."):  # a part being written when its run was killed
+                    shutil.rmtree(part, ignore_errors=True)
+                    continue
+                self.merge_partition(part)
+                shutil.rmtree(part)
+                merged += 1
+            run.rmdir()
+        if root.is_dir():
+            root.rmdir()
+        return merged
+
+    def _apply(self, sources: dict[str, str], what: str = "write to") -> None:
+        """Add the rows of ``sources`` (table -> a relation with that table's columns; a table
+        left out adds nothing) in one transaction. A document stored before is replaced: its
+        old rows go first, and so do events no document mentions any more."""
         con = self.con
+        new_docs = sources.get("documents")
         try:
             con.execute("BEGIN TRANSACTION")
-            existing: list[str] = []
-            if doc_ids:
-                self._bulk("batch_ids", ["doc_id"], [(d,) for d in doc_ids])
-                existing = [
-                    r[0]
-                    for r in con.execute(
-                        "SELECT doc_id FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
-                    ).fetchall()
-                ]
-                if existing:
-                    # New versions of stored documents: their old rows go first.
+            replaced = False
+            if new_docs is not None:
+                con.execute(f"CREATE TEMP TABLE new_ids AS SELECT doc_id, origin FROM {new_docs}")
+                replaced = bool(
+                    con.execute(
+                        "SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM new_ids)"
+                    ).fetchone()[0]  # type: ignore[index]
+                )
+                if replaced:
                     for table in ("mentions", "sentences", "drops", "documents"):
                         con.execute(
-                            f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+                            f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM new_ids)"
                         )
-                self._bulk("batch_origins", ["origin"], [(o,) for o in origins])
-                con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM batch_origins)")
-            self._insert("documents", DOC_COLUMNS, rows["documents"], extra="now() AS added")
-            self._insert("sentences", SENTENCE_COLUMNS, rows["sentences"])
-            self._insert("drops", DROP_COLUMNS, rows["drops"])
-            self._insert("events", EVENT_TABLE_COLUMNS, rows["events"], conflict=EVENT_CONFLICT)
-            self._insert(
-                "mentions", MENTION_COLUMNS, rows["mentions"], conflict="ON CONFLICT DO NOTHING"
-            )
-            self._insert(
-                "skips",
-                SKIP_COLUMNS,
-                rows["skips"],
-                extra="now() AS skipped_at",
-                conflict="ON CONFLICT DO UPDATE SET doc_id = EXCLUDED.doc_id, reason = EXCLUDED.reason, "
-                "detail = EXCLUDED.detail, duplicate_of = EXCLUDED.duplicate_of, run_id = EXCLUDED.run_id, "
-                "skipped_at = EXCLUDED.skipped_at",
-            )
-            if existing:
-                # Events no longer mentioned anywhere (a document changed) go too.
+                # An input skipped before and stored now is no longer a skip.
+                con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM new_ids)")
+                con.execute("DROP TABLE new_ids")
+            for table, extra, conflict in (
+                ("documents", ", now() AS added", ""),
+                ("sentences", "", ""),
+                ("drops", "", ""),
+                ("events", "", EVENT_CONFLICT),
+                ("mentions", "", "ON CONFLICT DO NOTHING"),
+                ("skips", ", now() AS skipped_at", SKIP_CONFLICT),
+            ):
+                if table in sources:
+                    columns = ", ".join(TABLE_COLUMNS[table])
+                    con.execute(
+                        f"INSERT INTO {table} SELECT {columns}{extra} FROM {sources[table]} {conflict}"
+                    )
+            if replaced:
                 con.execute(
                     "DELETE FROM events WHERE event_id NOT IN (SELECT event_id FROM mentions)"
                 )
@@ -403,11 +412,7 @@ class Store:
         except duckdb.Error as e:
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            raise StoreError(f"cannot write to {self.path}: {e}{self._hint(e)}") from e
-        finally:
-            for name in ("batch_ids", "batch_origins", "batch_rows"):
-                with contextlib.suppress(duckdb.Error):
-                    con.unregister(name)
+            raise StoreError(f"cannot {what} {self.path}: {e}{self._hint(e)}") from e
 
     def _hint(self, e: duckdb.Error) -> str:
         if isinstance(e, duckdb.OutOfMemoryException):
@@ -419,21 +424,6 @@ class Store:
 
         data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
         self.con.register(name, pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}))
-
-    def _insert(
-        self,
-        table: str,
-        columns: Sequence[str],
-        rows: list[tuple[Any, ...]],
-        extra: str = "",
-        conflict: str = "",
-    ) -> None:
-        if not rows:
-            return
-        self._bulk("batch_rows", columns, rows)
-        select = ", ".join(columns) + (f", {extra}" if extra else "")
-        self.con.execute(f"INSERT INTO {table} SELECT {select} FROM batch_rows {conflict}")
-        self.con.unregister("batch_rows")
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -1220,6 +1210,9 @@ EVENT_CONFLICT = (
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in EVENT_TABLE_COLUMNS[1:])
     + f" WHERE {_choice_sql('EXCLUDED')} < {_choice_sql('events')}"
 )
+SKIP_CONFLICT = "ON CONFLICT DO UPDATE SET " + ", ".join(
+    f"{c} = EXCLUDED.{c}" for c in [*SKIP_COLUMNS[1:], "skipped_at"]
+)
 
 
 def _least_events(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -1237,6 +1230,54 @@ TABLE_COLUMNS = {
     "events": EVENT_TABLE_COLUMNS, "mentions": MENTION_COLUMNS, "skips": SKIP_COLUMNS,
 }  # fmt: skip
 
+# Documents a staged part holds; a part is merged into the store in one transaction.
+STAGE_DOCUMENTS = 1024
+
+
+class Staging:
+    """A run's rows, staged as Parquet parts beside the store and merged into it at the end.
+
+    Why not commit batch by batch: a writer keeps the store's indexes and its not yet
+    checkpointed rows in memory, so the run's main process grew with the store while the
+    workers parsed (400 MB at 10k documents, 610 MB at 100k). Staged, it holds at most one
+    part's rows; the store is written when the workers are gone, a part at a time.
+
+    A part is written whole or not at all (``write_rows``). The end of a run merges its parts,
+    also when the run fails or is interrupted; a run killed outright leaves its parts behind and
+    the next run merges them first (``Store.merge_staged``). Merging a part twice adds nothing.
+    """
+
+    def __init__(self, store: Store, run_id: str) -> None:
+        self.store = store
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        self.folder = store.staging_root() / f"{stamp}-{run_id}"  # in the order runs started
+        self.run_id = run_id
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLE_COLUMNS}
+        self.parts = 0
+
+    def add(self, results: Iterable[DocumentResult], skips: Iterable[Skip] = ()) -> None:
+        for table, rows in table_rows(results, skips, self.run_id).items():
+            self.rows[table] += rows
+        if (
+            len(self.rows["documents"]) >= STAGE_DOCUMENTS
+            or len(self.rows["skips"]) >= 4 * STAGE_DOCUMENTS
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was added since the last flush as a part."""
+        if not any(self.rows.values()):
+            return
+        self.rows["events"] = _least_events(self.rows["events"])  # one row an event
+        write_rows(self.rows, self.folder / f"part-{self.parts:06d}")
+        self.parts += 1
+        self.rows = {t: [] for t in TABLE_COLUMNS}
+
+    def merge(self) -> None:
+        """Flush, then merge every staged part into the store."""
+        self.flush()
+        self.store.merge_staged()
+
 
 def write_partition(
     results: Iterable[DocumentResult],
@@ -1245,18 +1286,30 @@ def write_partition(
     run_id: str | None = None,
 ) -> None:
     """Write a batch's rows as Parquet, one file a table, for ``Store.merge_partition``."""
+    write_rows(table_rows(results, skips, run_id), folder)
+
+
+def write_rows(rows: dict[str, list[tuple[Any, ...]]], folder: str | os.PathLike[str]) -> None:
+    """Write rows (``table_rows``) as Parquet, one file a table, into ``folder``: whole, or (if
+    the process dies) not at all, since the files are written in a hidden folder renamed last."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for table, rows in table_rows(results, skips, run_id).items():
-        if not rows:
+    final = Path(folder)
+    tmp = final.with_name(f".{final.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for table, table_rows_ in rows.items():
+        if not table_rows_:
             continue  # no file: nothing of this table (and no column types to guess)
         columns = TABLE_COLUMNS[table]
-        data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
-        tmp = Path(folder) / f".{table}.parquet"
-        pq.write_table(pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}), tmp)
-        tmp.replace(Path(folder) / f"{table}.parquet")  # whole files only, even if killed
+        data = list(zip(*table_rows_, strict=True))
+        pq.write_table(
+            pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}),
+            tmp / f"{table}.parquet",
+        )
+    shutil.rmtree(final, ignore_errors=True)  # a partition written again (a retried task)
+    tmp.rename(final)
 
 
 def _event_row(e: Event) -> tuple[Any, ...]:
