@@ -12,8 +12,9 @@ Tables (``SCHEMA`` below is the whole truth):
   of documents that were not coded (boilerplate, repeats).
 - ``runs``: one row per ``dyad run``.
 
-Writes go in batches, each one transaction: a run killed at any moment leaves whole batches.
-They are idempotent: a document already stored with the same content hash is not read again,
+A run stages its rows as Parquet parts beside the store (``Staging``) and merges them at the
+end, a part per transaction; a run killed at any moment leaves whole parts, which the next run
+merges first. Writes are idempotent: a document already stored with the same content hash is not read again,
 events and mentions are keyed by content, so re-running on the same input adds nothing.
 """
 
