@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dyad.errors import InputError
-from dyad.stages.ingest import decode_html, decode_text, load_meta, read_inputs
+from dyad.stages.ingest import count_lines, decode_html, decode_text, load_meta, read_inputs
 from dyad.types import RawDocument, Skip, SkipReason
 
 GOOD = "Pakistan's foreign minister met his Afghan counterpart in Kabul on Monday."
@@ -171,3 +171,15 @@ def test_decoders_refuse_binary() -> None:
     with pytest.raises(Err):
         decode_text(b"\x00\x01\x02\x03" * 500)
     assert decode_html(b"<p>caf\xc3\xa9</p>") == "<p>café</p>"
+
+
+def test_count_lines_counts_a_last_line_with_or_without_its_newline(tmp_path: Path) -> None:
+    # (the Dask engine cuts JSONL files into partitions by this count: one too many made an
+    # empty partition for every file of a multiple of 250 lines)
+    for body, n in ((b"", 0), (b"{}\n", 1), (b"{}\n{}\n", 2), (b"{}\n{}", 2)):
+        path = tmp_path / "a.jsonl"
+        path.write_bytes(body)
+        assert count_lines(path) == n, body
+    gz = tmp_path / "a.jsonl.gz"
+    gz.write_bytes(gzip.compress(b"{}\n" * 250))
+    assert count_lines(gz) == 250

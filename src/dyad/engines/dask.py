@@ -41,6 +41,7 @@ from dyad.types import Document, DocumentResult, RawDocument, Skip, Span
 # (one article each): enough work to hide a round trip, small enough to keep workers busy.
 RECORDS_PER_PARTITION = 250
 SMALL_FILES_PER_PARTITION = 200
+ENVIRON = "distributed.nanny.pre-spawn-environ"  # what Dask sets in a worker's environment
 # Worker processes keep their pipeline between partitions: loading the model takes seconds.
 _PIPELINES: dict[Settings, Pipeline] = {}
 
@@ -140,6 +141,7 @@ def run_dask(
     """Code ``paths`` into the store at ``db`` on a Dask cluster (a local one unless
     ``address`` names a scheduler)."""
     try:
+        import dask
         from dask.distributed import Client, LocalCluster
     except ImportError as e:  # pragma: no cover - a dependency of dyad
         raise EngineError(f"dask[distributed] is not installed: {e}") from e
@@ -161,13 +163,18 @@ def run_dask(
         status = "failed"
         try:
             if address is None:
-                cluster = LocalCluster(
-                    n_workers=workers or settings.processes,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=40,
-                )
+                # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which also fixes glibc's
+                # mmap threshold: spaCy's arrays then come from mmap and go back on every
+                # free. A worker coding 4,000 articles spent 18 s in the kernel with it, 2 s
+                # without.
+                with dask.config.set({f"{ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}):
+                    cluster = LocalCluster(
+                        n_workers=workers or settings.processes,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=40,
+                    )
             client = Client(address or cluster)
             [known_raw] = client.scatter([{d: r for d, (r, _) in known.items()}], broadcast=True)
             futures = [

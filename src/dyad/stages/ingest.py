@@ -302,13 +302,15 @@ def read_jsonl_lines(
 def count_lines(path: str | Path) -> int:
     opener = gzip.open if str(path).lower().endswith(".gz") else open
     n = 0
+    last = b"\n"
     try:
         with opener(path, "rb") as f:
             while chunk := f.read(1 << 20):
                 n += chunk.count(b"\n")
+                last = chunk[-1:]
     except (OSError, EOFError, zlib.error):
-        pass
-    return n + 1
+        return n + 1  # read what can be read; the reader records the damage
+    return n + (last != b"\n")  # a last line without its newline counts too
 
 
 def _read_jsonl(
