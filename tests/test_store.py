@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,16 @@ def test_an_interrupted_run_keeps_what_it_coded(tmp_path: Path, pipeline) -> Non
         assert store.stats()["documents"] == 3  # coded before the interrupt, of 6
         assert store.query("SELECT status FROM runs") == [("failed",)]
     assert not (tmp_path / "s.duckdb.staging").exists()
+
+
+def test_a_staged_part_that_cannot_be_read_says_how_to_give_up_on_it(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        staging = Staging(store, "run")
+        staging.add([result("a", [event("a", 0)])])
+        staging.flush()
+        (staging.folder / "part-000000" / "documents.parquet").write_bytes(b"not parquet")
+        with pytest.raises(StoreError, match=r"delete .*part-000000.* codes its documents again"):
+            store.merge_staged()
+        shutil.rmtree(staging.folder / "part-000000")
+        assert store.merge_staged() == 0
+        assert store.stats()["documents"] == 0

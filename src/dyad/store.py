@@ -360,7 +360,13 @@ class Store:
                 if part.name.startswith("."):  # a part being written when its run was killed
                     shutil.rmtree(part, ignore_errors=True)
                     continue
-                self.merge_partition(part)
+                try:
+                    self.merge_partition(part)
+                except StoreError as e:
+                    raise StoreError(
+                        f"{e} (to give up on this part, delete {part}: the next run codes its "
+                        "documents again)"
+                    ) from e
                 shutil.rmtree(part)
                 merged += 1
             run.rmdir()

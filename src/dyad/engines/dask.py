@@ -166,8 +166,13 @@ def run_dask(
                 # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which also fixes glibc's
                 # mmap threshold: spaCy's arrays then come from mmap and go back on every
                 # free. A worker coding 4,000 articles spent 18 s in the kernel with it, 2 s
-                # without.
-                with dask.config.set({f"{ENVIRON}.MALLOC_TRIM_THRESHOLD_": None}):
+                # without. Nor do workers sample their stacks every 10 ms for a dashboard
+                # that is not started.
+                no_extras = {
+                    f"{ENVIRON}.MALLOC_TRIM_THRESHOLD_": None,
+                    "distributed.worker.profile.enabled": False,
+                }
+                with dask.config.set(no_extras):
                     cluster = LocalCluster(
                         n_workers=workers or settings.processes,
                         threads_per_worker=1,
