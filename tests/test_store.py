@@ -274,3 +274,12 @@ def test_a_staged_part_that_cannot_be_read_says_how_to_give_up_on_it(tmp_path: P
         shutil.rmtree(staging.folder / "part-000000")
         assert store.merge_staged() == 0
         assert store.stats()["documents"] == 0
+
+
+def test_an_input_skipped_twice_in_a_part_keeps_its_last_reason(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        staging = Staging(store, "run")
+        staging.add([], [Skip("x.txt", SkipReason.EMPTY, "empty")])
+        staging.add([], [Skip("x.txt", SkipReason.BINARY, "binary")])
+        staging.merge()
+        assert [(s.origin, s.reason) for s in store.skips()] == [("x.txt", SkipReason.BINARY)]

@@ -14,8 +14,9 @@ Tables (``SCHEMA`` below is the whole truth):
 
 A run stages its rows as Parquet parts beside the store (``Staging``) and merges them at the
 end, a part per transaction; a run killed at any moment leaves whole parts, which the next run
-merges first. Writes are idempotent: a document already stored with the same content hash is not read again,
-events and mentions are keyed by content, so re-running on the same input adds nothing.
+merges first. Writes are idempotent: a document already stored with the same content hash is
+not read again, events and mentions are keyed by content, so re-running on the same input adds
+nothing.
 """
 
 from __future__ import annotations
@@ -1276,6 +1277,9 @@ class Staging:
         if not any(self.rows.values()):
             return
         self.rows["events"] = _least_events(self.rows["events"])  # one row an event
+        # One row an input, the last said, as the store keeps it (one INSERT may not update a
+        # row twice).
+        self.rows["skips"] = list({r[0]: r for r in self.rows["skips"]}.values())
         write_rows(self.rows, self.folder / f"part-{self.parts:06d}")
         self.parts += 1
         self.rows = {t: [] for t in TABLE_COLUMNS}
