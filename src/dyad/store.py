@@ -428,10 +428,7 @@ class Store:
         return ""
 
     def _bulk(self, name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        import pyarrow as pa
-
-        data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
-        self.con.register(name, pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}))
+        self.con.register(name, _arrow(columns, rows))
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -1290,6 +1287,14 @@ class Staging:
         self.store.merge_staged()
 
 
+def _arrow(columns: Sequence[str], rows: list[tuple[Any, ...]]) -> Any:
+    """Rows as an Arrow table with these column names (a column of Nones gets the null type)."""
+    import pyarrow as pa
+
+    data: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+    return pa.table({c: list(v) for c, v in zip(columns, data, strict=True)})
+
+
 def write_partition(
     results: Iterable[DocumentResult],
     skips: Iterable[Skip],
@@ -1303,7 +1308,6 @@ def write_partition(
 def write_rows(rows: dict[str, list[tuple[Any, ...]]], folder: str | os.PathLike[str]) -> None:
     """Write rows (``table_rows``) as Parquet, one file a table, into ``folder``: whole, or (if
     the process dies) not at all, since the files are written in a hidden folder renamed last."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     final = Path(folder)
@@ -1313,12 +1317,7 @@ def write_rows(rows: dict[str, list[tuple[Any, ...]]], folder: str | os.PathLike
     for table, table_rows_ in rows.items():
         if not table_rows_:
             continue  # no file: nothing of this table (and no column types to guess)
-        columns = TABLE_COLUMNS[table]
-        data = list(zip(*table_rows_, strict=True))
-        pq.write_table(
-            pa.table({c: list(v) for c, v in zip(columns, data, strict=True)}),
-            tmp / f"{table}.parquet",
-        )
+        pq.write_table(_arrow(TABLE_COLUMNS[table], table_rows_), tmp / f"{table}.parquet")
     shutil.rmtree(final, ignore_errors=True)  # a partition written again (a retried task)
     tmp.rename(final)
 
