@@ -166,12 +166,18 @@ def run_dask(
                 # Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which also fixes glibc's
                 # mmap threshold: spaCy's arrays then come from mmap and go back on every
                 # free. A worker coding 4,000 articles spent 18 s in the kernel with it, 2 s
-                # without. Nor do workers sample their stacks every 10 ms for a dashboard
-                # that is not started.
+                # without. Nor do workers sample their stacks every 10 ms, nor the scheduler
+                # poll the system twice a second, for a dashboard that is not started; and the
+                # event loops check that they are alive once a second, not 50 times: every
+                # cycle spent there is taken from the workers coding on the same cores.
                 no_extras = {
                     f"{ENVIRON}.MALLOC_TRIM_THRESHOLD_": None,
                     "distributed.worker.profile.enabled": False,
+                    "distributed.admin.system-monitor.interval": "5s",
+                    "distributed.admin.tick.interval": "1s",
                 }
+                # The merges in this process share those cores too: one DuckDB thread.
+                store.con.execute("SET threads = 1")
                 with dask.config.set(no_extras):
                     cluster = LocalCluster(
                         n_workers=workers or settings.processes,
