@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from gen_corpus import generate
 
 from dyad.engines.dask import run_dask
+from dyad.pipeline import Pipeline
 from dyad.settings import Settings
 from dyad.store import Store
 
@@ -41,6 +42,7 @@ def main() -> int:
         generate(a.docs, corpus)
         (corpus / "done").write_text("ok")
     settings = Settings.load(a.config, {"batch_size": 64})
+    _ = Pipeline(settings).actors  # fills dyad's dictionary cache, so no single round pays for it
     times: dict[int, list[float]] = {1: [], 2: []}
     mentions = {}
     for round_ in range(1, a.rounds + 1):

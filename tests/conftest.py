@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,19 @@ SEEDS = SHARED / "data" / "seeds-dev"
 PLOVER_DEV = SHARED / "data" / "peer" / "plover_gsr.dev.jsonl"
 DICTIONARIES = SHARED / "data" / "dictionaries"
 SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """dyad's disk cache in a folder of this test session's own (the commands the tests start
+    inherit it), not in the user's home: each session starts cold."""
+    before = os.environ.get("DYAD_CACHE_DIR")
+    os.environ["DYAD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["DYAD_CACHE_DIR"]
+    else:
+        os.environ["DYAD_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -150,3 +150,63 @@ def test_an_unknown_namesake_blocks_a_wrong_surname(pipeline) -> None:
         pipeline.coder.code(doc, SentenceContext("d", i, 0, text, discourse.day), discourse)
     known = discourse.surname("Khan")
     assert known is not None and known.text == "Tauseef Ahmed Khan" and known.actor is None
+
+
+def _small_data_dir(root: Path, person: str) -> Path:
+    (root / "actors" / "people").mkdir(parents=True)
+    shipped = Path(__file__).resolve().parents[2] / "src" / "dyad" / "data" / "actors"
+    for f in ("countries.yaml", "groups.yaml", "agents.yaml"):
+        (root / "actors" / f).write_text((shipped / f).read_text())
+    (root / "actors" / "people" / "x.yaml").write_text(
+        f"- name: {person}\n  roles:\n    - {{code: PAK, sector: GOV, from: 2020-01-01}}\n"
+    )
+    return root
+
+
+def test_the_dictionaries_are_read_back_from_the_cache_until_a_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dyad.stages.actors as actors
+
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path / "cache"))
+    data = _small_data_dir(tmp_path / "data", "Ayesha Qureshi")
+    first = ActorBook.load(data_dir=data)
+    assert len(list((tmp_path / "cache").glob("actors-*.pickle"))) == 1
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("parsed again: the cache was not used")
+
+    monkeypatch.setattr(actors, "_load_yaml", no_parsing)
+    again = ActorBook.load(data_dir=data)
+    assert again.names.keys() == first.names.keys()
+    assert again.names["Ayesha Qureshi"] == first.names["Ayesha Qureshi"]
+    assert again.places.keys() == first.places.keys()
+    # an edited file is a different key: parsed again (here: refused by no_parsing)
+    (data / "actors" / "people" / "x.yaml").write_text(
+        "- name: Bilal Qureshi\n  roles:\n    - {code: PAK, sector: GOV}\n"
+    )
+    with pytest.raises(AssertionError, match="parsed again"):
+        ActorBook.load(data_dir=data)
+    monkeypatch.undo()
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path / "cache"))
+    edited = ActorBook.load(data_dir=data)
+    assert "Bilal Qureshi" in edited.names and "Ayesha Qureshi" not in edited.names
+
+
+def test_a_damaged_or_unwritable_cache_only_means_reading_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _small_data_dir(tmp_path / "data", "Ayesha Qureshi")
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(cache_dir))
+    ActorBook.load(data_dir=data)
+    [entry] = cache_dir.glob("actors-*.pickle")
+    entry.write_bytes(entry.read_bytes()[:100])  # truncated
+    assert "Ayesha Qureshi" in ActorBook.load(data_dir=data).names
+    assert entry.stat().st_size > 100  # written again, whole
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("DYAD_CACHE_DIR", str(blocker / "cache"))
+    assert "Ayesha Qureshi" in ActorBook.load(data_dir=data).names
+    monkeypatch.setenv("DYAD_CACHE_DIR", "off")
+    assert "Ayesha Qureshi" in ActorBook.load(data_dir=data).names

