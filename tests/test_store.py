@@ -263,6 +263,26 @@ def test_an_interrupted_run_keeps_what_it_coded(tmp_path: Path, pipeline) -> Non
     assert not (tmp_path / "s.duckdb.staging").exists()
 
 
+def test_a_run_says_when_coding_ends_and_storing_begins(tmp_path: Path, pipeline) -> None:
+    from dyad.api import run
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"{n}.txt").write_text(
+            f"Pakistan's army chief visited Washington, article {n}.\n"
+        )
+    seen: list[str] = []
+    run(
+        [corpus],
+        tmp_path / "s.duckdb",
+        pipeline=pipeline,
+        progress=lambda inputs, documents, events: seen.append(f"{documents} documents"),
+        storing=lambda: seen.append("storing"),
+    )
+    assert seen[-2:] == ["3 documents", "storing"] and seen.count("storing") == 1
+
+
 def test_a_staged_part_that_cannot_be_read_says_how_to_give_up_on_it(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         staging = Staging(store, "run")

@@ -75,10 +75,12 @@ def run(
     settings: Settings | None = None,
     progress: Progress | None = None,
     pipeline: Pipeline | None = None,
+    storing: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Ingest and code ``paths`` into the store at ``db``; only new or changed inputs are
     processed. Coded rows are staged beside the store while the run goes on and merged into it
-    at the end (``Staging``), also when the run fails or is interrupted."""
+    at the end (``Staging``), also when the run fails or is interrupted; ``storing`` is called
+    when that merge begins (it takes about 40 s after 100,000 documents)."""
     settings = settings or (pipeline.settings if pipeline is not None else Settings())
     db_path = os.fspath(db) if db is not None else settings.db_path
     pipe = pipeline or Pipeline(settings)
@@ -115,6 +117,8 @@ def run(
         finally:
             items.close()  # the worker processes end before the store is written
             try:
+                if storing is not None:
+                    storing()
                 staging.merge()
             finally:
                 c = pipe.counts

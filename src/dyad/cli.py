@@ -157,7 +157,12 @@ def run(
                     task, completed=inputs, docs=docs, events=events, description=f"{inputs} inputs"
                 )
 
-            summary = api.run(list(paths), db=db, meta=meta, settings=settings, progress=progress)
+            def storing() -> None:
+                bar.update(task, description="storing in the database")
+
+            summary = api.run(
+                list(paths), db=db, meta=meta, settings=settings, progress=progress, storing=storing
+            )
     if not quiet:
         _print_summary(summary)
 
