@@ -240,15 +240,20 @@ def test_merging_a_part_twice_adds_nothing(tmp_path: Path) -> None:
         assert once["mentions"][0] == 2 and once["skips"][0] == 1
 
 
+def _articles(folder: Path, n: int) -> Path:
+    """``n`` one-sentence articles, each a different document."""
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i}.txt").write_text(
+            f"Pakistan's foreign minister met his Chinese counterpart in Beijing, article {i}.\n"
+        )
+    return folder
+
+
 def test_an_interrupted_run_keeps_what_it_coded(tmp_path: Path, pipeline) -> None:
     from dyad.api import run
 
-    corpus = tmp_path / "in"
-    corpus.mkdir()
-    for n in range(6):
-        (corpus / f"{n}.txt").write_text(
-            f"Pakistan's foreign minister met his Chinese counterpart in Beijing, article {n}.\n"
-        )
+    corpus = _articles(tmp_path / "in", 6)
 
     def stop(inputs: int, documents: int, events: int) -> None:
         if documents == 3:
@@ -266,15 +271,9 @@ def test_an_interrupted_run_keeps_what_it_coded(tmp_path: Path, pipeline) -> Non
 def test_a_run_says_when_coding_ends_and_storing_begins(tmp_path: Path, pipeline) -> None:
     from dyad.api import run
 
-    corpus = tmp_path / "in"
-    corpus.mkdir()
-    for n in range(3):
-        (corpus / f"{n}.txt").write_text(
-            f"Pakistan's army chief visited Washington, article {n}.\n"
-        )
     seen: list[str] = []
     run(
-        [corpus],
+        [_articles(tmp_path / "in", 3)],
         tmp_path / "s.duckdb",
         pipeline=pipeline,
         progress=lambda inputs, documents, events: seen.append(f"{documents} documents"),
