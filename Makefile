@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= build/demo.duckdb
 DOCS ?= 100000
 
-.PHONY: demo test lint typecheck bench bench-api bench-crash bench-badinput browser clean
+.PHONY: demo test lint typecheck bench bench-engine bench-api bench-crash bench-badinput browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ browser:
 ## bench: end-to-end speed on a generated corpus (make bench DOCS=10000 for a smaller run)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --docs $(DOCS)
+
+## bench-engine: Dask speed-up from 1 to 2 workers (3 alternated rounds, about 15 minutes)
+bench-engine: $(STAMP)
+	$(BIN)/python scripts/bench_engine.py --docs 8000 --rounds 3
 
 ## bench-crash: kill `dyad run` at 20 random moments, resume, compare with a clean run
 bench-crash: $(STAMP)
