@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,13 +23,9 @@ SAMPLES = ROOT / "samples"
 def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """dyad's disk cache in a folder of this test session's own (the commands the tests start
     inherit it), not in the user's home: each session starts cold."""
-    before = os.environ.get("DYAD_CACHE_DIR")
-    os.environ["DYAD_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
-    if before is None:
-        del os.environ["DYAD_CACHE_DIR"]
-    else:
-        os.environ["DYAD_CACHE_DIR"] = before
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DYAD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """A disk cache for what is slow to build from files and the same each time: the actor
-dictionaries take about a second to parse and index, in every process that codes (each `dyad`
-command, each worker of an engine); read back from the cache they take a fifth of that.
+dictionaries take about 1.7 s to parse and index, in every process that codes (each `dyad`
+command, each worker of an engine); read back from the cache, about 0.2 s.
 
 An entry is keyed by a hash of everything it is built from — the files' bytes, the code that
 reads them, dyad's and Python's versions — so an edited file or an upgrade builds afresh and

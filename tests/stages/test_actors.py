@@ -72,13 +72,21 @@ def test_igos_and_armed_groups(book: ActorBook) -> None:
         assert resolve(entries[0], dt.date(2019, 1, 1)).code == code, name
 
 
-def test_a_bad_people_file_is_refused_with_its_place(tmp_path: Path) -> None:
-    (tmp_path / "actors" / "people").mkdir(parents=True)
+def _data_dir(root: Path, people: str) -> Path:
+    """A data folder with the shipped countries, groups and agents, and ``people`` as its
+    only people file (``actors/people/x.yaml``)."""
+    (root / "actors" / "people").mkdir(parents=True)
     shipped = Path(__file__).resolve().parents[2] / "src" / "dyad" / "data" / "actors"
     for f in ("countries.yaml", "groups.yaml", "agents.yaml"):
-        (tmp_path / "actors" / f).write_text((shipped / f).read_text())
-    (tmp_path / "actors" / "people" / "x.yaml").write_text(
-        "- name: Someone\n  roles:\n    - {code: PAK, sector: GOV, from: 2020-01-01, until: 2019-01-01}\n"
+        (root / "actors" / f).write_text((shipped / f).read_text())
+    (root / "actors" / "people" / "x.yaml").write_text(people)
+    return root
+
+
+def test_a_bad_people_file_is_refused_with_its_place(tmp_path: Path) -> None:
+    _data_dir(
+        tmp_path,
+        "- name: Someone\n  roles:\n    - {code: PAK, sector: GOV, from: 2020-01-01, until: 2019-01-01}\n",
     )
     with pytest.raises(DataFileError, match=r"ends .* before it starts"):
         ActorBook.load(data_dir=tmp_path)
@@ -152,15 +160,7 @@ def test_an_unknown_namesake_blocks_a_wrong_surname(pipeline) -> None:
     assert known is not None and known.text == "Tauseef Ahmed Khan" and known.actor is None
 
 
-def _small_data_dir(root: Path, person: str) -> Path:
-    (root / "actors" / "people").mkdir(parents=True)
-    shipped = Path(__file__).resolve().parents[2] / "src" / "dyad" / "data" / "actors"
-    for f in ("countries.yaml", "groups.yaml", "agents.yaml"):
-        (root / "actors" / f).write_text((shipped / f).read_text())
-    (root / "actors" / "people" / "x.yaml").write_text(
-        f"- name: {person}\n  roles:\n    - {{code: PAK, sector: GOV, from: 2020-01-01}}\n"
-    )
-    return root
+QURESHI = "- name: Ayesha Qureshi\n  roles:\n    - {code: PAK, sector: GOV, from: 2020-01-01}\n"
 
 
 def test_the_dictionaries_are_read_back_from_the_cache_until_a_file_changes(
@@ -169,7 +169,7 @@ def test_the_dictionaries_are_read_back_from_the_cache_until_a_file_changes(
     import dyad.stages.actors as actors
 
     monkeypatch.setenv("DYAD_CACHE_DIR", str(tmp_path / "cache"))
-    data = _small_data_dir(tmp_path / "data", "Ayesha Qureshi")
+    data = _data_dir(tmp_path / "data", QURESHI)
     first = ActorBook.load(data_dir=data)
     assert len(list((tmp_path / "cache").glob("actors-*.pickle"))) == 1
 
@@ -196,7 +196,7 @@ def test_the_dictionaries_are_read_back_from_the_cache_until_a_file_changes(
 def test_a_damaged_or_unwritable_cache_only_means_reading_the_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = _small_data_dir(tmp_path / "data", "Ayesha Qureshi")
+    data = _data_dir(tmp_path / "data", QURESHI)
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("DYAD_CACHE_DIR", str(cache_dir))
     ActorBook.load(data_dir=data)
