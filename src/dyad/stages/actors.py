@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from dyad.errors import DataFileError
+from dyad.tree import ancestors, climb, is_root
 from dyad.types import NON_STATE_CODES, SECTORS, Actor, ActorMention, Location
 
 if TYPE_CHECKING:
@@ -851,7 +852,7 @@ def noun_phrase_actor(
     """The actor a noun phrase names, composing country and sector; None when it names none."""
     day = discourse.day
     doc = sent.doc
-    if counted(head, sent) is not head:
+    if counted(head, sent).i != head.i:
         return noun_phrase_actor(counted(head, sent), sent, discourse, index)
     tokens = np_tokens(head)
     span_text = doc[tokens[0].i : tokens[-1].i + 1].text
@@ -1028,12 +1029,10 @@ def noun_phrase_actor(
     # "of/from/for" phrase counts; "an agreement in Doha" is where it was signed, not whose.
     for mm, a in named:
         t = doc[mm.start]
-        while (
-            t.head != head
-            and t.head != t
-            and t.dep_ in {"compound", "pobj", "prep", "conj", "amod", "nmod"}
-        ):
-            t = t.head
+        for up in ancestors(t):
+            if up.i == head.i or t.dep_ not in {"compound", "pobj", "prep", "conj", "amod", "nmod"}:
+                break
+            t = up
         if t.head == head and (
             t.dep_ in {"amod", "compound", "nmod", "poss"}
             or (t.dep_ == "prep" and t.lower_ in {"of", "from", "for"})
@@ -1138,11 +1137,13 @@ def _clause_subject(
     "Pakistan has refused … and has urged its citizens", "its" is Pakistan's."""
     verb = token.head
     for _ in range(8):
-        if verb.pos_ in {"VERB", "AUX"} or verb.head is verb:
+        if verb.pos_ in {"VERB", "AUX"} or is_root(verb):
             break
         verb = verb.head
-    while verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
-        verb = verb.head
+    for head in ancestors(verb):
+        if verb.dep_ != "conj" or any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+            break
+        verb = head
     for subj in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
         if subj.i >= token.i:
             continue
@@ -1218,8 +1219,7 @@ def _pronoun(
                 return here(found)
     if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "conj":
         # "He said …, and he warned …": the second "he" is the first
-        while verb.dep_ == "conj" and verb.head is not verb:
-            verb = verb.head
+        verb = climb(verb, {"conj"})
         first = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if first is not None and first.lower_ == low and first.i < head.i:
             first_is = _pronoun(first, sent, discourse, index)

@@ -44,6 +44,7 @@ from dyad.stages.actors import (
     resolve,
 )
 from dyad.stages.factuality import ASSERTED, Factuality, assess
+from dyad.tree import ancestors, is_root
 from dyad.types import (
     PLOVER_TYPES,
     Actor,
@@ -642,7 +643,7 @@ class Coder:
             candidates += _children(token, "compound", "amod", "nmod")
             candidates.append(token)
         for c in list(candidates):
-            if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c is not token:
+            if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c.i != token.i:
                 # "part of a military aid program", "the return of inspectors";
                 # an amount is "in" what it counts ("$300 million in aid")
                 candidates += _prep_objects(c, {"of", "in"} if c.pos_ == "NUM" else {"of"})
@@ -1087,11 +1088,9 @@ class Coder:
     def _antecedent(token: Token) -> Token:
         """A relative pronoun stands for the noun its clause modifies."""
         if token.lower_ in REL_PRONOUNS and token.tag_ in {"WDT", "WP", "WP$"}:
-            clause = token.head
-            while clause.dep_ not in {"relcl", "acl"} and clause.head is not clause:
-                clause = clause.head
-            if clause.dep_ in {"relcl", "acl"}:
-                return clause.head
+            for clause in ancestors(token):
+                if clause.dep_ in {"relcl", "acl"}:
+                    return clause.head
         return token
 
     @staticmethod
@@ -1104,7 +1103,7 @@ class Coder:
         det = [c for c in token.children if c.dep_ in {"det", "poss"}]
         if not det or det[0].lower_ not in {"the", "this", "that"}:
             return None
-        if any(t.i in sent.by_token for t in np_tokens(token) if t is not token):
+        if any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i):
             return None  # "the Pakistani state", "the government of Pakistan": named
         if token.lemma_.lower() in {"government", "state"}:
             # "the government": the state the story is about, not the last one it named
@@ -1283,7 +1282,7 @@ class Coder:
                 heads += _children(token, slot)
             elif slot == "owner":
                 for o in [obj, *_children(token, "dobj"), *_prep_objects(token, {"as"})]:
-                    if o is not None and o is not token:
+                    if o is not None and o.i != token.i:
                         name = sent.by_token.get(o.i)
                         if name is not None and name.entry.kind == "agent":
                             # "expelled India's high commissioner": the envoy is its state's
@@ -1302,7 +1301,7 @@ class Coder:
                         for c in pp.children
                         if c.dep_ == "pobj"
                     ]
-                if obj is not None and obj is not token:
+                if obj is not None and obj.i != token.i:
                     for o in [obj, *_children(obj, "conj")]:
                         heads += _prep_objects(o, {slot})  # "hold talks with X", "aid to X"
             found = []
@@ -1359,9 +1358,9 @@ class Coder:
         targets = [t for t in targets if t.actor.code]
         if not targets:
             if p.mutual and len(sources) > 1:
-                for a in sources:
-                    for b in sources:
-                        if a is not b and a.actor != b.actor:
+                for i, a in enumerate(sources):
+                    for j, b in enumerate(sources):
+                        if i != j and a.actor != b.actor:
                             pairs.append((a, b))
                 return pairs
             if needs_target or (p.kind == "noun" and p.mutual):
@@ -1436,7 +1435,7 @@ class Coder:
             for c in t.children:
                 if (
                     c.dep_ in {"ccomp", "relcl", "advcl", "xcomp", "parataxis", "csubj"}
-                    and c is not token
+                    and c.i != token.i
                 ):
                     continue
                 if c.dep_ == "conj" and (
@@ -1451,11 +1450,11 @@ class Coder:
         current = token
         for _ in range(6):
             # "said on Thursday that it would release the pilot on Friday": the next Friday
-            future = _will(current) or (current is token and fact.modality == Modality.FUTURE)
+            future = _will(current) or (current.i == token.i and fact.modality == Modality.FUTURE)
             found = self._date_in(self._clause_tokens(current), ctx.pub_date, future)
             if found is not None:
                 return found
-            if current.pos_ in {"NOUN", "PROPN"} and current.head is not current:
+            if current.pos_ in {"NOUN", "PROPN"} and not is_root(current):
                 current = current.head  # an event noun takes its verb's date
                 continue
             if current.dep_ in {"relcl", "acl"} and current.head.ent_type_ == "DATE":
@@ -1464,9 +1463,8 @@ class Coder:
                 found = dates.resolve(ent.text, ctx.pub_date, future)
                 if found is not None:
                     return found
-            if (
-                current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"}
-                and current.head is not current
+            if current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"} and not is_root(
+                current
             ):
                 current = current.head if current.dep_ != "pcomp" else current.head.head
                 continue
@@ -1600,7 +1598,7 @@ class Coder:
             * (0.9 if frame.pattern.kind == "noun" else 1.0)
         )
         trigger = frame.trigger.text
-        if frame.obj is not None and frame.obj is not frame.trigger:
+        if frame.obj is not None and frame.obj.i != frame.trigger.i:
             trigger = f"{trigger} {frame.obj.text}"
         return Event(
             event_id=event_id,

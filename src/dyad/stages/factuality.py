@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dyad.tree import climb, is_root
 from dyad.types import Modality
 
 if TYPE_CHECKING:
@@ -445,7 +446,7 @@ def assess(token: Token) -> Factuality:
         if cond is not None and reported is None:
             return Factuality(Modality.CONDITIONAL, cond)
         dep, head = current.dep_, current.head
-        if head is current or dep == "ROOT":
+        if is_root(current):
             # A quote whose speech verb hangs off it: "… ," Khan said.
             for c in current.children:
                 if (
@@ -463,9 +464,7 @@ def assess(token: Token) -> Factuality:
                 "AUX",
             }:
                 # An independent clause: only a shared condition or question carries over.
-                current = head
-                while current.dep_ == "conj":
-                    current = current.head
+                current = climb(head, {"conj"})
                 cond = _has_condition(current)
                 if cond:
                     return Factuality(Modality.CONDITIONAL, cond)
@@ -623,7 +622,7 @@ def assess(token: Token) -> Factuality:
                 and governor is not None
                 and governor.pos_ in {"VERB", "AUX", "ADJ"}
                 and governor.lemma_.lower() in COMMITMENT_VERBS
-                and governor is not token
+                and governor.i != token.i
             ):
                 return Factuality(Modality.FUTURE, f"object of '{governor.text}'", future=True)
             current = head
@@ -647,7 +646,7 @@ def _with_speech(f: Factuality, token: Token, reported: Factuality | None) -> Fa
     current = token
     for _ in range(12):
         dep, head = current.dep_, current.head
-        if head is current or dep == "ROOT":
+        if is_root(current):
             for c in current.children:
                 if (
                     c.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
