@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dyad.errors import DataFileError
-from dyad.types import NON_STATE_CODES, SECTORS
+from dyad.types import NON_STATE_CODES, SECTORS, Role
 
 _CODE = re.compile(r"\[([A-Za-z~-]{3,})(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\s*\]")
 
@@ -34,7 +34,7 @@ _CODE = re.compile(r"\[([A-Za-z~-]{3,})(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\s
 class PhoenixRecord:
     name: str
     names: tuple[str, ...]
-    roles: tuple  # tuple[dyad.stages.actors.Role, ...]
+    roles: tuple[Role, ...]
     is_person: bool
 
 
@@ -63,8 +63,6 @@ def parse_phoenix_actors(
     be read is left out and described in ``problems``, and the rest of the file is imported.
     """
     problems = problems if problems is not None else []
-    from dyad.stages.actors import Role
-
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     current: dict | None = None
 
@@ -97,7 +95,7 @@ def parse_phoenix_actors(
             if current is None:
                 break
             try:
-                role = _role(m, where, path, Role)
+                role = _role(m, where, path)
             except DataFileError as e:
                 problems.append(f"{path}: {where}: {e.problem} in {m.group(0)}; code left out")
                 continue
@@ -107,7 +105,7 @@ def parse_phoenix_actors(
     yield from finish(current)
 
 
-def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | None:
+def _role(m: re.Match[str], where: str, path: str) -> Role | None:
     code = m.group(1).upper()
     if code.startswith("---") or len(code) < 3 or not code[:3].isalpha():
         return None
@@ -128,7 +126,7 @@ def _role(m: re.Match[str], where: str, path: str, role_cls: type) -> object | N
         else:
             start = first
             end = _date(m.group(4), where, path) if m.group(4) else None
-    return role_cls(
+    return Role(
         code=country,
         country=None if country in NON_STATE_CODES else country,
         sector=sector,

@@ -40,3 +40,83 @@ def climb(token: Token, deps: set[str] | frozenset[str]) -> Token:
             break
         current = head
     return current
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def with_conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for c in token.children:
+        if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.extend(with_conjuncts(c))
+    return out
+
+
+def prep_objects(token: Token, preps: set[str] | frozenset[str]) -> list[Token]:
+    out: list[Token] = []
+    for c in token.children:
+        if c.dep_ in {"prep", "agent"} and c.lower_ in preps:
+            objects = [p for p in c.children if p.dep_ == "pobj"]
+            if not objects and not list(c.children):
+                # "asylum to five officers holed up in…": the parser made the object the
+                # subject of the next clause and left the preposition bare
+                objects = [
+                    t
+                    for t in c.doc[c.i + 1 : c.i + 6]
+                    if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ in {"NOUN", "PROPN"}
+                ][:1]
+            out.extend(objects)
+        elif c.dep_ == "prt":
+            # "pull out of Afghanistan": the preposition hangs off the particle's verb
+            continue
+    return out
+
+
+def particles(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ == "prt"}
+
+
+def is_infinitive(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def in_quote(token: Token) -> bool:
+    """Whether ``token`` sits inside quotation marks in its sentence."""
+    opening = sum(1 for t in token.sent if t.i < token.i and t.text in {'"', "“", "``"})
+    closing = sum(1 for t in token.sent if t.i < token.i and t.text in {"”", "''"})
+    plain = sum(1 for t in token.sent if t.i < token.i and t.text == '"')
+    if plain:
+        return plain % 2 == 1
+    return opening > closing
+
+
+def will(token: Token) -> bool:
+    """Whether a clause speaks of the future ("will meet", "would release", "is to visit")."""
+    return any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in {"will", "would", "shall", "'ll", "wo"}
+        for c in token.children
+    )
+
+
+def clause_tokens(token: Token) -> list[Token]:
+    """The predicate's own clause: its subtree without embedded clauses of its own."""
+    out = []
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if (
+                c.dep_ in {"ccomp", "relcl", "advcl", "xcomp", "parataxis", "csubj"}
+                and c.i != token.i
+            ):
+                continue
+            if c.dep_ == "conj" and (
+                c.pos_ in {"VERB", "AUX"}
+                or any(g.dep_ in {"nsubj", "nsubjpass"} for g in c.children)
+            ):
+                continue  # another clause ("and sceptics in Washington will not be impressed")
+            stack.append(c)
+    return out

@@ -204,6 +204,31 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """A dated role: who an entry is between ``start`` and ``end`` (inclusive; None is open)."""
+
+    code: str
+    country: str | None
+    sector: str | None
+    role: str | None = None
+    title: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def distance(self, day: dt.date) -> int:
+        if self.start and day < self.start:
+            return (self.start - day).days
+        if self.end and day > self.end:
+            return (day - self.end).days
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
 class ActorMention:
     """An actor found in a sentence: tokens ``[start, end)`` of the parsed sentence."""
 

@@ -159,7 +159,7 @@ def test_explain_says_why(pipeline) -> None:
 
 def test_patterns_file_is_validated(tmp_path) -> None:
     from dyad.errors import DataFileError
-    from dyad.stages.events import _pattern
+    from dyad.stages.events.lexicon import _pattern
 
     with pytest.raises(DataFileError, match="unknown CAMEO code"):
         _pattern("p.yaml", 0, {"verb": "x", "cameo": "999"}, {}, {})

@@ -27,7 +27,7 @@ import yaml
 
 from dyad.errors import DataFileError
 from dyad.tree import ancestors, climb, is_root
-from dyad.types import NON_STATE_CODES, SECTORS, Actor, ActorMention, Location
+from dyad.types import NON_STATE_CODES, SECTORS, Actor, ActorMention, Location, Role
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -72,31 +72,6 @@ _PRONOUNS_PERSON = frozenset(["he", "him", "his", "she", "her", "hers", "himself
 _PRONOUNS_THING = frozenset(["it", "its", "itself"])
 _PRONOUNS_PLURAL = frozenset(["they", "them", "their", "theirs", "themselves"])
 _FIRST_PERSON = frozenset(["we", "us", "our", "ours", "i", "me", "my"])
-
-
-@dataclass(frozen=True, slots=True)
-class Role:
-    """A dated role: who an entry is between ``start`` and ``end`` (inclusive; None is open)."""
-
-    code: str
-    country: str | None
-    sector: str | None
-    role: str | None = None
-    title: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-
-    def covers(self, day: dt.date | None) -> bool:
-        if day is None:
-            return True
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-
-    def distance(self, day: dt.date) -> int:
-        if self.start and day < self.start:
-            return (self.start - day).days
-        if self.end and day > self.end:
-            return (day - self.end).days
-        return 0
 
 
 @dataclass(frozen=True, slots=True)

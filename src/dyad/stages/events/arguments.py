@@ -1,0 +1,629 @@
+"""Arguments: who did it (the source), to whom (the target) and where, for a predicate the
+lexicon matched, resolved to actors with ``actors.noun_phrase_actor``.
+
+The source is the subject, a passive agent, a possessor ("Pakistan's rejection"), or the subject
+of the governing clause; the target is the object, a "with/to/against/on…" phrase, a place's
+country, or the owner of the object ("rejected India's offer"). Coordinated actors give one
+event per pair; an agent with no country ("police") takes the place's or the other side's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dyad.stages.actors import (
+    COREF_CONFIDENCE,
+    ActorBook,
+    Discourse,
+    SentenceActors,
+    counted,
+    noun_phrase_actor,
+    np_tokens,
+    resolve,
+)
+from dyad.stages.events.lexicon import Frame, Pattern
+from dyad.stages.factuality import Factuality
+from dyad.tree import ancestors, children, clause_tokens, prep_objects, with_conjuncts
+from dyad.types import Actor, ActorMention, Location
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from dyad.stages.events.coder import SentenceContext
+
+# Where an actor's country is unknown ("police", "rebels"), the event's place or the other
+# party's country is used, at this confidence factor.
+DOMESTIC_CONFIDENCE = 0.7
+
+# Verbs whose object is who does the embedded action: "urged Pakistan to act".
+OBJECT_CONTROL = frozenset(
+    [
+        "urge",
+        "ask",
+        "tell",
+        "force",
+        "compel",
+        "allow",
+        "let",
+        "permit",
+        "invite",
+        "encourage",
+        "order",
+        "persuade",
+        "convince",
+        "help",
+        "pressure",
+        "press",
+        "push",
+        "request",
+        "require",
+        "instruct",
+        "authorize",
+        "want",
+        "expect",
+        "nominate",
+        "appoint",
+        "warn",
+        "call",
+        "implore",
+    ]
+)
+
+REL_PRONOUNS = frozenset(["that", "which", "who", "whom", "whose"])
+
+# Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
+INSTRUMENT_NOUNS = frozenset(
+    [
+        "bombing",
+        "explosion",
+        "blast",
+        "attack",
+        "bomb",
+        "device",
+        "mine",
+        "minefield",
+        "rocket",
+        "shell",
+        "missile",
+        "shelling",
+        "airstrike",
+        "strike",
+        "ambush",
+        "gunfire",
+        "fire",
+        "raid",
+    ]
+)
+
+# "the two leaders", "both countries": a pair the story has named
+PAIR_NOUNS = frozenset(
+    ["leader", "country", "nation", "government", "neighbour", "neighbor", "minister",
+     "president", "state", "capital"]
+)  # fmt: skip
+
+ANAPHORIC_STATE_NOUNS = frozenset(
+    ["country", "nation", "state", "government", "republic", "kingdom"]
+)
+
+
+class Arguments:
+    """Finds and resolves the source, target and place of a predicate."""
+
+    def __init__(self, book: ActorBook, fuzzy_threshold: float = 90.0) -> None:
+        self.book = book
+        self.fuzzy_threshold = fuzzy_threshold
+
+    def sources(
+        self,
+        frame: Frame,
+        sent: SentenceActors,
+        ctx: SentenceContext,
+        discourse: Discourse,
+        fact: Factuality,
+    ) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        for h in self.subject_tokens(frame.trigger):
+            if h.lower_ in {"we", "us", "our", "i"} and fact.speaker is not None:
+                h = fact.speaker
+            out.extend(self.actors_of(h, sent, discourse, ctx))
+        return out
+
+    def implicit_source(
+        self, token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> list[ActorMention]:
+        """For a predicate with no source actor: a passive ("X was arrested in Lahore") or an
+        instrument as subject ("a roadside bomb near Samarra killed…") names none, and the
+        place's authorities or perpetrators are taken."""
+        if token.pos_ not in {"VERB", "AUX"}:
+            return []
+        if children(token, "nsubjpass") or any(
+            sj.lemma_.lower() in INSTRUMENT_NOUNS for sj in children(token, "nsubj")
+        ):
+            return self.passive_source(token, sent, discourse)
+        return []
+
+    def passive_source(
+        self, token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> list[ActorMention]:
+        """ "X was arrested in Lahore", "a roadside bomb near Samarra killed…": no actor is
+        named; the place's are (its authorities, or unknown perpetrators there)."""
+        loc = self.location(token, sent, discourse)
+        for sj in children(token, "nsubj", "agent"):
+            if loc is None and sj.lemma_.lower() in INSTRUMENT_NOUNS | {"by"}:
+                for t in sj.subtree:
+                    loc = loc or (self.place_of(t, sent, discourse) if t.dep_ == "pobj" else None)
+        if loc is None or not loc.country:
+            return []
+        actor = Actor(loc.country, loc.country, "GOV", f"{loc.country} authorities", "agent")
+        return [ActorMention(token.i, token.i, "", actor, 0.5, "place")]
+
+    def targets(
+        self,
+        frame: Frame,
+        embedded: Frame | None,
+        sent: SentenceActors,
+        discourse: Discourse,
+        ctx: SentenceContext,
+        sources: list[ActorMention],
+        unresolved: list[Token],
+    ) -> list[ActorMention]:
+        token, p = frame.trigger, frame.pattern
+        if p.complement in {"request", "order"} and embedded is not None:
+            # "demanded that the US cancel…", "demanded the withdrawal of Serbian forces",
+            # "urged Pakistan to act": the one asked is who would act
+            e = embedded.trigger
+            subj = (
+                children(e, "nsubj")
+                if e.pos_ in {"VERB", "AUX"}
+                else self.subject_tokens(e) + prep_objects(e, {"of"})
+            )
+            if not subj and e.dep_ == "xcomp":
+                subj = children(token, "dobj")  # "pressed Pakistan to act": Pakistan is asked
+            asked = [
+                m for h in subj for m in self.actors_of(h, sent, discourse, ctx) if m.actor.code
+            ]
+            if asked:
+                return asked
+        if embedded is not None:
+            # "agreed to lift embargoes on Iran": whom the action is aimed at, first
+            out = self._targets_of(
+                embedded.trigger,
+                embedded.pattern.targets,
+                embedded.obj,
+                sent,
+                discourse,
+                ctx,
+                sources,
+                unresolved,
+            )
+            if out:
+                return out
+        out = self._targets_of(
+            token, p.targets, frame.obj, sent, discourse, ctx, sources, unresolved
+        )
+        if not out and p.complement in {"threat", "promise"}:
+            # "threatened to stop talks if the United States goes ahead": the one who must comply
+            for verb in [token, *([embedded.trigger] if embedded else [])]:
+                for clause in children(verb, "advcl"):
+                    if any(m.lower_ in {"if", "unless"} for m in children(clause, "mark")):
+                        out += [
+                            m
+                            for h in children(clause, "nsubj")
+                            for m in self.actors_of(h, sent, discourse, ctx)
+                            if m.actor.code
+                        ]
+        return out
+
+    def _targets_of(
+        self,
+        token: Token,
+        where: tuple[str, ...],
+        obj: Token | None,
+        sent: SentenceActors,
+        discourse: Discourse,
+        ctx: SentenceContext,
+        sources: list[ActorMention],
+        unresolved: list[Token],
+    ) -> list[ActorMention]:
+        obj = obj if obj is not None else next(iter(children(token, "dobj")), None)
+        for slot in where:
+            heads: list[Token] = []
+            if slot in {"dobj", "dative", "nsubjpass"}:
+                heads += children(token, slot)
+            elif slot == "owner":
+                for o in [obj, *children(token, "dobj"), *prep_objects(token, {"as"})]:
+                    if o is not None and o.i != token.i:
+                        name = sent.by_token.get(o.i)
+                        if name is not None and name.entry.kind == "agent":
+                            # "expelled India's high commissioner": the envoy is its state's
+                            heads.append(o)
+                        else:
+                            heads += _owners(o)
+            elif slot == "place":
+                continue
+            else:
+                heads += prep_objects(token, {slot})
+                for prt in children(token, "prt"):
+                    heads += [
+                        c
+                        for pp in prt.children
+                        if pp.dep_ == "prep" and pp.lower_ == slot
+                        for c in pp.children
+                        if c.dep_ == "pobj"
+                    ]
+                if obj is not None and obj.i != token.i:
+                    for o in [obj, *children(obj, "conj")]:
+                        heads += prep_objects(o, {slot})  # "hold talks with X", "aid to X"
+            found = []
+            for h in heads:
+                # an agent with no country ("President Gbagbo") may take one from the context
+                mentions = [
+                    m
+                    for m in self.actors_of(h, sent, discourse, ctx)
+                    if m.actor.code or m.actor.kind == "agent"
+                ]
+                # "offered its troops to Lebanon": the source's own belongings are not a target
+                mentions = [
+                    m
+                    for m in mentions
+                    if not (
+                        m.how == "coreference"
+                        and any(m.actor.code == s.actor.code for s in sources)
+                    )
+                ]
+                found += mentions
+                if (
+                    not mentions
+                    and h.pos_ in {"NOUN", "PROPN"}
+                    and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}
+                ):
+                    unresolved.append(h)  # something acted on that names no country
+            if found:
+                return found
+        if "place" in where:
+            loc = self.location(token, sent, discourse, objects_too=True)
+            if loc is not None and loc.country:
+                actor = Actor(loc.country, loc.country, None, loc.name, "country")
+                return [ActorMention(token.i, token.i + 1, loc.name, actor, 0.9, "place")]
+        return []
+
+    def actors_of(
+        self, head: Token, sent: SentenceActors, discourse: Discourse, ctx: SentenceContext
+    ) -> list[ActorMention]:
+        out = []
+        pair = self._pair(head, discourse)
+        if pair is not None:
+            return pair
+        if head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubjpass"}:
+            # "The Red Cross operating in Iraq said": a participle parsed as the subject
+            head = next(iter(children(head, "nsubj", "nsubjpass")), head)
+        for h in with_conjuncts(head):
+            h = counted(self._antecedent(h), sent)
+            m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
+                h, sent, discourse, ctx.index
+            )
+            if m is not None:
+                out.append(m)
+                out += self._coordinated_modifiers(h, m, sent, discourse)
+        return out
+
+    def _coordinated_modifiers(
+        self, head: Token, first: ActorMention, sent: SentenceActors, discourse: Discourse
+    ) -> list[ActorMention]:
+        """ "U.S. and Russian negotiators", "French and Egyptian warships": one actor per
+        coordinated country modifier, with the head's sector."""
+        out = []
+        for mod in head.children:
+            if mod.dep_ not in {"amod", "compound", "nmod"}:
+                continue
+            for c in mod.children:
+                if c.dep_ != "conj":
+                    continue
+                m = sent.by_token.get(c.i)
+                if m is None or m.entry.kind not in {"country", "adjective", "seat", "group"}:
+                    continue
+                actor = resolve(m.entry, discourse.day)
+                if actor is None or actor.code == first.actor.code:
+                    continue
+                sector = first.actor.sector if m.entry.kind != "group" else actor.sector
+                a = Actor(actor.code, actor.country, sector, actor.name, first.actor.kind)
+                out.append(ActorMention(c.i, c.i + 1, c.text, a, first.confidence, first.how))
+        return out
+
+    @staticmethod
+    def _pair(head: Token, discourse: Discourse) -> list[ActorMention] | None:
+        """ "the two leaders", "both countries": the last two actors the story named."""
+        if head.tag_ not in {"NNS", "NNPS"} or head.lemma_.lower() not in PAIR_NOUNS:
+            return None
+        if not any(
+            (c.dep_ == "nummod" and c.lower_ == "two")
+            or (c.dep_ in {"det", "predet"} and c.lower_ == "both")
+            for c in head.children
+        ):
+            return None
+        noun = head.lemma_.lower()
+        people = noun in {"leader", "minister", "president"}
+        states = noun in {"country", "nation", "state", "capital", "neighbour", "neighbor"}
+        kinds = {"person"} if people else {"state", "person", "group"}
+        # "both governments" of one country's war are two actors of one country ("both
+        # sides" is left alone: which two is too often a guess)
+        found = discourse.last_distinct(kinds, 2, by_code=states or people)
+        if len(found) != 2:
+            return None
+        if states:  # "the two countries": the states, whoever of them the story named
+            found = [Actor(a.code, a.country, None, a.code, "country") for a in found]
+        return [
+            ActorMention(head.i, head.i + 1, head.text, a, COREF_CONFIDENCE, "coreference")
+            for a in found
+        ]
+
+    @staticmethod
+    def _antecedent(token: Token) -> Token:
+        """A relative pronoun stands for the noun its clause modifies."""
+        if token.lower_ in REL_PRONOUNS and token.tag_ in {"WDT", "WP", "WP$"}:
+            for clause in ancestors(token):
+                if clause.dep_ in {"relcl", "acl"}:
+                    return clause.head
+        return token
+
+    @staticmethod
+    def _state_anaphor(
+        token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> ActorMention | None:
+        """ "the country", "the Islamic country": the state the story last named."""
+        if token.lemma_.lower() not in ANAPHORIC_STATE_NOUNS or token.pos_ != "NOUN":
+            return None
+        det = [c for c in token.children if c.dep_ in {"det", "poss"}]
+        if not det or det[0].lower_ not in {"the", "this", "that"}:
+            return None
+        if any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i):
+            return None  # "the Pakistani state", "the government of Pakistan": named
+        if token.lemma_.lower() in {"government", "state"}:
+            # "the government": the state the story is about, not the last one it named
+            main = discourse.main_country()
+            if main is None:
+                return None
+            return ActorMention(
+                token.i,
+                token.i + 1,
+                token.text,
+                Actor(main, main, "GOV", f"{main} government", "agent"),
+                0.7,
+                "coreference",
+            )
+        known = discourse.last({"state"}, window=6)
+        if known is None or known.actor is None:
+            return None
+        return ActorMention(token.i, token.i + 1, token.text, known.actor, 0.8, "coreference")
+
+    def subject_tokens(self, token: Token, depth: int = 0) -> list[Token]:
+        """Who does ``token``: its subject, or the subject it shares with its governor."""
+        if depth > 6:
+            return []
+        subj = children(token, "nsubj")
+        if subj:
+            return subj
+        if token.pos_ in {"NOUN", "PROPN"}:
+            poss = children(token, "poss")
+            if poss:
+                return poss
+            agents = prep_objects(token, {"by"})
+            if agents:
+                return agents
+            owners = [c for c in token.children if c.dep_ in {"compound", "amod", "nmod"}]
+            if owners:
+                return owners
+            if token.dep_ in {"dobj", "attr"} and token.head.pos_ in {"VERB", "AUX"}:
+                return self.subject_tokens(token.head, depth + 1)
+            if (
+                token.dep_ == "pobj"
+                and token.head.dep_ == "prep"
+                and token.head.head.pos_ == "VERB"
+            ):
+                return self.subject_tokens(token.head.head, depth + 1)
+            return []
+        agent = prep_objects(token, {"by"})
+        if children(token, "nsubjpass", "auxpass") and agent:
+            return agent
+        if children(token, "nsubjpass"):
+            return []
+        dep, head = token.dep_, token.head
+        if dep == "conj" or (dep == "advcl" and not children(token, "mark")):
+            return self.subject_tokens(head, depth + 1)
+        if token.pos_ == "ADJ" and dep in {"acomp", "attr", "oprd", "xcomp"}:
+            return self.subject_tokens(head, depth + 1)  # "it is willing to…"
+        if dep == "xcomp":
+            obj = children(head, "dobj")
+            if obj and head.lemma_.lower() in OBJECT_CONTROL:
+                return obj
+            return self.subject_tokens(head, depth + 1)
+        if dep == "relcl":
+            return [head]
+        if dep == "acl":
+            # "a declaration demanding…": the declaration's maker, unless the noun acts itself
+            if head.pos_ == "PROPN" or head.ent_type_ or head.lemma_.lower() in self.book.agents:
+                return [head]
+            return self.subject_tokens(head, depth + 1) or [head]
+        if dep == "pcomp":
+            return self.subject_tokens(head.head, depth + 1)
+        if dep == "ccomp" and head.pos_ in {"NOUN", "ADJ"}:
+            return self.subject_tokens(head, depth + 1)
+        return []
+
+    def pairs(
+        self,
+        sources: list[ActorMention],
+        targets: list[ActorMention],
+        p: Pattern,
+        plover: str,
+        location: Location | None,
+        needs_target: bool,
+        has_unresolved: bool,
+        actor_like: bool = False,
+        fallback: Location | None = None,
+    ) -> list[tuple[ActorMention, ActorMention | None]]:
+        pairs: list[tuple[ActorMention, ActorMention | None]] = []
+        sources = [self._domestic(s, targets, location, fallback) for s in sources]
+        sources = [s for s in sources if s.actor.code]
+        targets = [self._domestic(t, sources, location) for t in targets]
+        targets = [t for t in targets if t.actor.code]
+        if not targets:
+            if p.mutual and len(sources) > 1:
+                for i, a in enumerate(sources):
+                    for j, b in enumerate(sources):
+                        if i != j and a.actor != b.actor:
+                            pairs.append((a, b))
+                return pairs
+            if needs_target or (p.kind == "noun" and p.mutual):
+                return []
+            if (
+                (has_unresolved and location is not None)
+                or actor_like
+                or plover in {"PROTEST", "COERCE", "ASSAULT", "CONCEDE", "MOBILIZE"}
+            ):
+                # Something was acted on that names no country ("the curfew in Montenegro",
+                # "the demonstrators", "the ban on FIS"): domestic, the place's country, else
+                # the source's own.
+                country = location.country if location and location.country else None
+                return [(s, _as_target(s, country)) for s in sources]
+            return [(s, None) for s in sources]
+        for s in sources:
+            mine: list[tuple[ActorMention, ActorMention | None]] = []
+            for t in targets:
+                if s.start == t.start and s.end == t.end:
+                    continue  # the same words cannot be both sides
+                if s.actor.cameo == t.actor.cameo and t.how == "coreference":
+                    # "closed its airspace", "the government defended the government's plan":
+                    # an actor acting on itself is no dyad (a state acting in its own
+                    # territory, "Sudan lifted the emergency in Darfur", is domestic and kept)
+                    continue
+                mine.append((s, t))
+            if (
+                not mine
+                and not needs_target
+                and any(t.actor.cameo == s.actor.cameo for t in targets)
+            ):
+                mine.append((s, None))
+            pairs += mine
+        return pairs
+
+    @staticmethod
+    def _domestic(
+        m: ActorMention,
+        others: list[ActorMention],
+        location: Location | None,
+        fallback: Location | None = None,
+    ) -> ActorMention:
+        """An agent with no country ("police", "rebels") takes the place's, else the other
+        side's, else the story's."""
+        if m.actor.code:
+            return m
+        country = location.country if location and location.country else None
+        if country is None and fallback is not None:
+            country = fallback.country
+        if country is None:
+            known = [o.actor.country for o in others if o.actor.country]
+            country = known[0] if known else None
+        if country is None:
+            return m
+        a = m.actor
+        return ActorMention(
+            m.start,
+            m.end,
+            m.text,
+            Actor(country, country, a.sector, f"{country} {a.name}", a.kind),
+            m.confidence * DOMESTIC_CONFIDENCE,
+            "domestic",
+        )
+
+    def location(
+        self, token: Token, sent: SentenceActors, discourse: Discourse, objects_too: bool = False
+    ) -> Location | None:
+        clause = clause_tokens(token)
+        # Time and circumstance clauses ("when they blew themselves up in Tel Aviv") too.
+        for c in token.children:
+            if c.dep_ == "advcl" and any(
+                m.lower_ in {"when", "as", "while", "after"}
+                for m in c.children
+                if m.dep_ in {"mark", "advmod"}
+            ):
+                clause += clause_tokens(c)
+        ids = {t.i for t in clause}
+        for prep in [
+            t
+            for t in clause
+            if t.dep_ == "prep"
+            and t.lower_ in {"in", "at", "to", "into", "near", "inside", "outside", "across"}
+        ]:
+            pobjs = children(prep, "pobj") + [
+                o for inner in children(prep, "prep") for o in children(inner, "pobj")
+            ]
+            for pobj in pobjs:
+                if prep.lower_ in {"to", "into"} and not objects_too:
+                    continue
+                loc = self.place_of(pobj, sent, discourse)
+                if loc is not None:
+                    return loc
+        if objects_too:
+            for t in clause:
+                if t.dep_ == "dobj" and t.i in ids:
+                    loc = self.place_of(t, sent, discourse)
+                    if loc is not None:
+                        return loc
+        return None
+
+    def place_of(self, token: Token, sent: SentenceActors, discourse: Discourse) -> Location | None:
+        m = sent.by_token.get(token.i)
+        if m is not None and m.entry.kind in {"country", "seat", "adjective"}:
+            actor = resolve(m.entry, discourse.day)
+            if actor is not None:
+                name = sent.doc[m.start : m.end].text
+                loc = self.book.place(name)
+                return Location(
+                    name, actor.country, loc.lat if loc else None, loc.lon if loc else None
+                )
+        if token.ent_type_ in {"GPE", "LOC", "FAC"}:
+            text = next((e.text for e in sent.doc.ents if e.start <= token.i < e.end), token.text)
+            loc = self.book.place(text)
+            if loc is not None:
+                return loc
+            e = self.book.fuzzy_country(text, self.fuzzy_threshold)
+            if e is not None:
+                actor = resolve(e, discourse.day)
+                if actor is not None:
+                    return Location(text, actor.country)
+        for child in children(token, "compound", "amod"):
+            found = self.place_of(child, sent, discourse)
+            if found is not None:
+                return found
+        for pobj in prep_objects(token, {"of", "in"}):
+            return self.place_of(pobj, sent, discourse)
+        return None
+
+
+def _owners(token: Token, depth: int = 0) -> list[Token]:
+    """Actors that own an object phrase: "Pakistan's requests", "an Indian proposal",
+    "calls by Kofi Annan", "a mission of observers from the OSCE" — not words deeper in a
+    clause."""
+    out: list[Token] = []
+    for c in token.children:
+        if c.dep_ in {"poss", "compound", "amod", "nmod"}:
+            out.append(c)
+        elif c.dep_ == "appos" and depth < 1:
+            out += _owners(c, depth + 1)
+        elif c.dep_ in {"prep", "agent"} and c.lower_ in {"of", "from", "by"}:
+            for p in c.children:
+                if p.dep_ == "pobj" and p.pos_ in {"NOUN", "PROPN", "PRON"}:
+                    out.append(p)
+                    if depth < 1:
+                        out += _owners(p, depth + 1)
+    return out
+
+
+def _as_target(source: ActorMention, country: str | None) -> ActorMention | None:
+    code = country or source.actor.country
+    if not code:
+        return None
+    return ActorMention(
+        source.start, source.start, "", Actor(code, code, None, code, "country"), 0.7, "domestic"
+    )
