@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= build/demo.duckdb
 DOCS ?= 100000
 
-.PHONY: demo test lint typecheck bench bench-engine bench-api bench-crash bench-badinput browser clean
+.PHONY: demo test lint typecheck lexicon bench bench-engine bench-api bench-crash bench-badinput browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+## lexicon: convert PETRARCH-2's CAMEO verb dictionary (../shared) into dyad patterns (committed data)
+CAMEO_VERBS ?= ../shared/data/dictionaries/CAMEO.2.0.txt
+lexicon: $(STAMP)
+	$(BIN)/python scripts/convert_cameo.py $(CAMEO_VERBS) --out src/dyad/data/events/cameo_verbs.yaml
 
 ## browser: Debian's Chromium for the Playwright test (never a downloaded browser)
 browser:

@@ -118,7 +118,9 @@ class Pipeline:
             return None
         if self._filter is None:
             strong, conditional = self.patterns.trigger_rules()
-            self._filter = CandidateFilter(strong, conditional, self.actors.terms(), self.nlp.nlp)
+            self._filter = CandidateFilter(
+                strong, conditional, self.actors.terms(), self.nlp.nlp, self.patterns.forms
+            )
         return self._filter
 
     def new_deduper(self) -> Deduper:

@@ -173,18 +173,23 @@ class CandidateFilter:
         conditional: Iterable[tuple[Iterable[str], Iterable[Iterable[str]]]],
         actor_terms: Iterable[tuple[str, bool]],
         nlp: Language,
+        irregular: dict[str, frozenset[str]] | None = None,
     ) -> None:
         from spacy.matcher import PhraseMatcher
 
-        self.strong = frozenset(f for lemma in strong for f in inflections(lemma))
+        irregular = irregular or {}
+
+        def forms(lemma: str) -> set[str]:
+            return inflections(lemma) | irregular.get(lemma, frozenset())
+
+        self.strong = frozenset(f for lemma in strong for f in forms(lemma))
         self.conditional: dict[str, list[tuple[frozenset[str], ...]]] = {}
         for lemmas, groups in conditional:
             needs = tuple(
-                frozenset(f for w in g for part in w.split() for f in inflections(part))
-                for g in groups
+                frozenset(f for w in g for part in w.split() for f in forms(part)) for g in groups
             )
             for lemma in lemmas:
-                for form in inflections(lemma):
+                for form in forms(lemma):
                     self.conditional.setdefault(form, []).append(needs)
         self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")

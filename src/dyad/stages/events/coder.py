@@ -28,7 +28,7 @@ from dyad.stages.actors import (
 )
 from dyad.stages.events import decision as decide
 from dyad.stages.events.arguments import Arguments
-from dyad.stages.events.lexicon import CameoCode, Frame, PatternBook
+from dyad.stages.events.lexicon import NO_EVENT, CameoCode, Frame, PatternBook
 from dyad.stages.factuality import ASSERTED, assess
 from dyad.types import ActorMention, Event, EventDate, Location, Modality
 
@@ -137,6 +137,9 @@ class Coder:
         token, p = frame.trigger, frame.pattern
         fact = assess(token)
         cameo = frame.cameo
+        if p.cameo == NO_EVENT:
+            decision.reason = f"{p.lexicon} lists it as no event"
+            return []
         embedded: Frame | None = None
         if p.complement is not None:
             embedded = self.patterns.embedded(token)
@@ -246,18 +249,17 @@ class Coder:
             )
             decision.reason = (decision.reason + "; " if decision.reason else "") + why
             return []
-        if (
-            p.reciprocal
-            and not p.reverse
-            and modality == Modality.ASSERTED
-            and plover_override == p.plover
-        ):
-            pairs += [
-                (t, s)
-                for s, t in pairs
-                if t is not None
-                and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}
-            ]
+        # "X signed with Y": Y signed with X too; "X visited Y": Y hosted X. Only when the
+        # target is named, not inferred.
+        named_back = [
+            (t, s)
+            for s, t in pairs
+            if t is not None
+            and t.how in {"dictionary", "modifier", "place", "fuzzy", "title", "surname"}
+        ]
+        as_said = modality == Modality.ASSERTED and plover_override == p.plover
+        if p.reciprocal and not p.reverse and as_said:
+            pairs += named_back
         when = decide.event_date(token, ctx.pub_date, fact)
         events = [
             self._event(
@@ -265,6 +267,24 @@ class Coder:
             )
             for src, tgt in pairs
         ]
+        back = self.patterns.code(p.reverse_cameo) if p.reverse_cameo and as_said else None
+        if back is not None and back.plover is not None:
+            events += [
+                self._event(
+                    frame,
+                    back.code,
+                    back,
+                    back.plover,
+                    src,
+                    tgt,
+                    when,
+                    location,
+                    modality,
+                    ctx,
+                    confidence,
+                )
+                for src, tgt in named_back
+            ]
         if not decision.reason:
             decision.reason = "asserted"
         return events

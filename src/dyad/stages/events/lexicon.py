@@ -51,6 +51,9 @@ PATTERN_KEYS = frozenset(
         "subject",
         "reciprocal",
         "plover",
+        "pp",
+        "reverse_cameo",
+        "origin",
     ]
 )
 
@@ -85,13 +88,54 @@ class CameoCode:
         return QuadClass.MATERIAL_CONFLICT
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What a pattern's object, subject or prepositional object must say: one of ``single``,
+    as the head of the noun phrase or a word modifying it, or one of ``phrases``, whose last
+    word is the head and whose other words come before it in the phrase ("arms shipment",
+    "mock attack"). A phrase's word may be any of several (a class: "@FOOD aid")."""
+
+    single: frozenset[str]
+    phrases: tuple[tuple[frozenset[str], ...], ...] = ()
+
+    def heads(self) -> frozenset[str]:
+        """Every word that can head a match (what the candidate filter looks for)."""
+        return self.single.union(*(p[-1] for p in self.phrases))
+
+    def describe(self) -> str:
+        words = sorted(self.single) + [
+            " ".join("|".join(sorted(slot))[:20] for slot in p) for p in self.phrases
+        ]
+        return "|".join(words)[:60]
+
+    def match(self, head: Token) -> bool:
+        if any(
+            t.lemma_.lower() in self.single or t.lower_ in self.single
+            for t in [head, *children(head, "compound", "amod"), *children(head, "conj")]
+        ):
+            return True
+        if not self.phrases:
+            return False
+        before = [t for t in head.subtree if t.i < head.i]
+        for *modifiers, last in self.phrases:
+            if (head.lemma_.lower() in last or head.lower_ in last) and all(
+                any(t.lemma_.lower() in slot or t.lower_ in slot for t in before)
+                for slot in modifiers
+            ):
+                return True
+        return False
+
+
+NO_EVENT = "---"  # a pattern that says a word with these arguments is no event
+
+
 @dataclass(frozen=True)
 class Pattern:
     index: int
     kind: str  # verb | noun | adj
     lemmas: frozenset[str]
-    cameo: str | None
-    objects: frozenset[str] | None = None
+    cameo: str | None  # NO_EVENT: the word, so used, is no event
+    objects: Words | None = None
     particles: frozenset[str] | None = None
     preps: frozenset[str] | None = None
     complement: str | None = None
@@ -103,28 +147,46 @@ class Pattern:
     intransitive: bool = False
     reverse: bool = False
     action_only: bool = False
-    subjects: frozenset[str] | None = None
+    subjects: Words | None = None
     reciprocal: bool = False
     plover: str | None = None  # overrides the CAMEO code's PLOVER type
+    pp: tuple[tuple[str, Words | None], ...] = ()  # prepositional phrases: (preposition, object)
+    reverse_cameo: str | None = None  # what the target does back ("visited X": X hosted)
+    lexicon: str = "dyad"  # which file it came from: dyad's own, or converted from CAMEO
+    origin: str | None = None  # where in that lexicon's source
 
     @property
     def specificity(self) -> int:
         # A subject constraint says most about the event ("peacekeepers arrived"): it counts twice.
-        return sum(x is not None for x in (self.objects, self.particles, self.preps)) + 2 * (
-            self.subjects is not None
+        return (
+            sum(x is not None for x in (self.objects, self.particles, self.preps))
+            + len(self.pp)
+            + 2 * (self.subjects is not None)
         )
 
     def describe(self) -> str:
-        parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))}"]
+        parts = [f"{self.kind} {'|'.join(sorted(self.lemmas))[:60]}"]
+        if self.subjects:
+            parts.append(f"subject {self.subjects.describe()}")
         if self.particles:
             parts.append(f"+{'|'.join(sorted(self.particles))}")
         if self.preps:
             parts.append(f"prep {'|'.join(sorted(self.preps))}")
         if self.objects:
-            parts.append(f"object {'|'.join(sorted(self.objects))[:60]}")
+            parts.append(f"object {self.objects.describe()}")
+        for prep, words in self.pp:
+            parts.append(f"({prep}{' ' + words.describe() if words else ''})")
         if self.complement:
             parts.append(f"complement {self.complement}")
-        return f"pattern {self.index} ({' '.join(parts)}) -> {self.cameo or 'from complement'}"
+        where = (
+            f"dyad pattern {self.index}"
+            if self.lexicon == "dyad"
+            else f"{self.lexicon} {self.origin or self.index}"
+        )
+        code = self.cameo or "from complement"
+        if self.reverse_cameo:
+            code += f", back {self.reverse_cameo}"
+        return f"{where} ({' '.join(parts)}) -> {code}"
 
 
 @dataclass(frozen=True)
@@ -138,49 +200,56 @@ class Frame:
 
 
 class PatternBook:
-    """Event patterns and CAMEO codes, loaded and validated from ``data/events``."""
+    """Event patterns and CAMEO codes, loaded and validated from ``data/events``: dyad's own
+    patterns (``patterns.yaml``), then those converted from PETRARCH-2's CAMEO verb dictionary
+    (``cameo_verbs.yaml``), which are tried only for a word none of dyad's fits."""
 
-    def __init__(self, patterns: list[Pattern], codes: dict[str, CameoCode]) -> None:
+    LEXICONS = (("dyad", "patterns.yaml"), ("CAMEO 2.0", "cameo_verbs.yaml"))
+
+    def __init__(
+        self,
+        patterns: list[Pattern],
+        codes: dict[str, CameoCode],
+        forms: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.patterns = patterns
         self.codes = codes
-        self._by_lemma: dict[tuple[str, str], list[Pattern]] = {}
+        self.forms = forms or {}  # irregular inflections of trigger verbs ("withdrew")
+        self._lexicons = list(dict.fromkeys(p.lexicon for p in patterns))
+        self._by_lemma: dict[str, dict[tuple[str, str], list[Pattern]]] = {
+            name: {} for name in self._lexicons
+        }
         for p in patterns:
             for lemma in p.lemmas:
-                self._by_lemma.setdefault((p.kind, lemma), []).append(p)
+                self._by_lemma[p.lexicon].setdefault((p.kind, lemma), []).append(p)
 
     @classmethod
     def load(cls) -> PatternBook:
         base = resources.files("dyad").joinpath("data/events")
-        where = "dyad/data/events/cameo.yaml"
-        raw_codes = _yaml(where, base.joinpath("cameo.yaml").read_text("utf-8"))
-        if not isinstance(raw_codes, dict):
-            raise DataFileError(where, "top level", "expected a mapping of codes")
-        codes: dict[str, CameoCode] = {}
-        for code, info in raw_codes.items():
-            code = str(code)
-            if not code.isdigit() or not isinstance(info, dict):
-                raise DataFileError(where, code, "a code is digits mapped to {name, goldstein, …}")
-            plover = info.get("plover")
-            if plover is not None and plover not in PLOVER_TYPES:
-                raise DataFileError(where, code, f"unknown PLOVER type {plover!r}")
-            try:
-                goldstein = float(info["goldstein"])
-            except (KeyError, TypeError, ValueError) as e:
-                raise DataFileError(where, code, "goldstein must be a number") from e
-            codes[code] = CameoCode(
-                code, str(info.get("name", "")), goldstein, plover, info.get("mode")
-            )
-        where = "dyad/data/events/patterns.yaml"
-        data = _yaml(where, base.joinpath("patterns.yaml").read_text("utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
-            raise DataFileError(where, "top level", "expected classes and a patterns list")
-        classes = data.get("classes") or {}
-        patterns = [
-            _pattern(where, i, raw, classes, codes) for i, raw in enumerate(data["patterns"])
-        ]
-        return cls(patterns, codes)
+        codes = _codes(base.joinpath("cameo.yaml").read_text("utf-8"))
+        patterns: list[Pattern] = []
+        forms: dict[str, frozenset[str]] = {}
+        for lexicon, name in cls.LEXICONS:
+            where = f"dyad/data/events/{name}"
+            data = _yaml(where, base.joinpath(name).read_text("utf-8"))
+            if not isinstance(data, dict) or not isinstance(data.get("patterns"), list):
+                raise DataFileError(where, "top level", "expected classes and a patterns list")
+            book = _Classes(data.get("classes") or {}, where)
+            read = [
+                _pattern(where, i, raw, book, codes, lexicon)
+                for i, raw in enumerate(data["patterns"])
+            ]
+            # A converted verb's code on its own, with no object or phrase to say which sense
+            # is meant, is taken only where dyad lists the verb as unambiguous.
+            patterns += [p for p in read if p.lexicon == "dyad" or p.specificity > 0]
+            for verb, inflected in (data.get("forms") or {}).items():
+                forms[str(verb)] = forms.get(str(verb), frozenset()) | frozenset(
+                    str(f).lower() for f in inflected
+                )
+        return cls(patterns, codes, forms)
 
-    def candidates(self, token: Token) -> list[Pattern]:
+    def candidates(self, token: Token) -> list[list[Pattern]]:
+        """The patterns of each lexicon, in order of precedence, whose word ``token`` is."""
         if token.ent_type_ in {"DATE", "TIME", "PERSON", "GPE"}:
             return []  # "last March" is a month; "Strike" may be a name
         lemma = token.lemma_.lower()
@@ -192,12 +261,16 @@ class PatternBook:
             kind = "adj"
         else:
             return []
-        found = self._by_lemma.get((kind, lemma), [])
-        if not found and kind == "noun" and token.tag_ == "NNS":
-            found = self._by_lemma.get((kind, token.lower_), [])
-        if not found and kind == "verb" and token.tag_ == "VBN":
-            found = self._by_lemma.get(("verb", token.lower_), [])
-        return found
+        out = []
+        for name in self._lexicons:
+            index = self._by_lemma[name]
+            found = index.get((kind, lemma), [])
+            if not found and kind == "noun" and token.tag_ == "NNS":
+                found = index.get((kind, token.lower_), [])
+            if not found and kind == "verb" and token.tag_ == "VBN":
+                found = index.get(("verb", token.lower_), [])
+            out.append(found)
+        return out
 
     def code(self, code: str) -> CameoCode:
         found = self.codes.get(code) or self.codes.get(code[:3]) or self.codes.get(code[:2])
@@ -214,9 +287,15 @@ class PatternBook:
         strong: set[str] = set(DEONTIC)
         conditional: list[tuple[frozenset[str], tuple[frozenset[str], ...]]] = []
         for p in self.patterns:
-            groups = tuple(
-                g for g in (p.objects, p.particles, p.preps, p.subjects) if g is not None
-            )
+            if p.cameo == NO_EVENT:
+                continue
+            words = [
+                g.heads() if isinstance(g, Words) else g
+                for g in (p.objects, p.particles, p.preps, p.subjects)
+                if g is not None
+            ]
+            words += [frozenset({prep}) for prep, _ in p.pp]
+            groups = tuple(words)
             if p.action_only:
                 groups += (frozenset({"to"}),)  # "wants Pakistan to act", "decision to scrap"
             if groups:
@@ -229,10 +308,13 @@ class PatternBook:
         """The most specific pattern whose constraints hold for ``token``; for a verb that no
         pattern knows but that someone says another "must" do, a generic frame (a demand)."""
         best: Frame | None = None
-        for p in self.candidates(token):
-            frame = self._fits(token, p)
-            if frame is not None and (best is None or p.specificity > best.pattern.specificity):
-                best = frame
+        for patterns in self.candidates(token):
+            for p in patterns:
+                frame = self._fits(token, p)
+                if frame is not None and (best is None or p.specificity > best.pattern.specificity):
+                    best = frame
+            if best is not None:
+                break  # a lexicon earlier in LEXICONS overrides those after it
         if (
             best is None
             and token.pos_ == "VERB"
@@ -263,13 +345,14 @@ class PatternBook:
             # not deeper words ("US military chief General Dunford" is no troop movement)
             heads = children(token, "nsubj", "nsubjpass")
             heads += [o for h in heads for o in prep_objects(h, {"of"})]
-            words = {t.lemma_.lower() for h in heads for t in [h, *children(h, "compound", "amod")]}
-            if not words & p.subjects:
+            if not any(p.subjects.match(h) for h in heads):
                 return None
         if p.objects is not None:
             obj = self._object_in(token, p)
             if obj is None:
                 return None
+        if p.pp and not self._has_pps(token, obj, p):
+            return None
         cameo = p.cameo or "030"
         if p.refine:
             words = {t.lemma_.lower() for t in (obj.subtree if obj is not None else token.subtree)}
@@ -299,10 +382,24 @@ class PatternBook:
                 # an amount is "in" what it counts ("$300 million in aid")
                 candidates += prep_objects(c, {"of", "in"} if c.pos_ == "NUM" else {"of"})
         for c in candidates:
-            for t in [c, *children(c, "compound", "amod"), *children(c, "conj")]:
-                if t.lemma_.lower() in p.objects or t.lower_ in p.objects:
-                    return c
+            if p.objects.match(c):
+                return c
         return None
+
+    @staticmethod
+    def _has_pps(token: Token, obj: Token | None, p: Pattern) -> bool:
+        """Whether each of the pattern's prepositional phrases hangs off the predicate, its
+        particle or its object ("rushed police to the border")."""
+        hosts = [token, *children(token, "prt"), *([obj] if obj is not None else [])]
+        preps = [c for h in hosts for c in h.children if c.dep_ in {"prep", "agent", "dative"}]
+        for prep, words in p.pp:
+            if not any(
+                c.lower_ == prep
+                and (words is None or any(words.match(o) for o in children(c, "pobj")))
+                for c in preps
+            ):
+                return False
+        return True
 
     def embedded(self, token: Token) -> Frame | None:
         """The action a complement pattern is about: "agreed to <hold talks>", "agreed to <a
@@ -338,11 +435,52 @@ def _yaml(where: str, text: str) -> Any:
         raise DataFileError(where, "whole file", f"not valid YAML: {e}") from e
 
 
-def _words(raw: Any, classes: dict[str, Any], where: str, what: str) -> frozenset[str] | None:
-    if raw is None:
-        return None
+def _codes(text: str) -> dict[str, CameoCode]:
+    where = "dyad/data/events/cameo.yaml"
+    raw_codes = _yaml(where, text)
+    if not isinstance(raw_codes, dict):
+        raise DataFileError(where, "top level", "expected a mapping of codes")
+    codes: dict[str, CameoCode] = {}
+    for code, info in raw_codes.items():
+        code = str(code)
+        if not code.isdigit() or not isinstance(info, dict):
+            raise DataFileError(where, code, "a code is digits mapped to {name, goldstein, …}")
+        plover = info.get("plover")
+        if plover is not None and plover not in PLOVER_TYPES:
+            raise DataFileError(where, code, f"unknown PLOVER type {plover!r}")
+        try:
+            goldstein = float(info["goldstein"])
+        except (KeyError, TypeError, ValueError) as e:
+            raise DataFileError(where, code, "goldstein must be a number") from e
+        codes[code] = CameoCode(
+            code, str(info.get("name", "")), goldstein, plover, info.get("mode")
+        )
+    return codes
+
+
+class _Classes:
+    """A patterns file's named word classes, each read once however many patterns use it."""
+
+    def __init__(self, raw: Any, where: str) -> None:
+        if not isinstance(raw, dict):
+            raise DataFileError(where, "classes", "expected a mapping of names to words")
+        self.raw = raw
+        self.where = where
+        self._read: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        if name not in self._read:
+            if name not in self.raw:
+                raise KeyError(name)
+            self._read[name] = frozenset(str(w).lower() for w in self.raw[name])
+        return self._read[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.raw
+
+
+def _strings(raw: Any, where: str, what: str) -> list[str]:
     items = raw if isinstance(raw, list) else [raw]
-    out: set[str] = set()
     for item in items:
         if not isinstance(item, str):
             hint = (
@@ -351,19 +489,77 @@ def _words(raw: Any, classes: dict[str, Any], where: str, what: str) -> frozense
                 else ""
             )
             raise DataFileError(where, what, f"expected words, got {item!r}{hint}")
-        if item.startswith("@"):
-            if item[1:] not in classes:
-                raise DataFileError(where, what, f"unknown class {item}")
-            out.update(str(w).lower() for w in classes[item[1:]])
-        else:
-            out.add(item.lower())
+    return items
+
+
+def _class(name: str, classes: _Classes, where: str, what: str) -> frozenset[str]:
+    if name not in classes:
+        raise DataFileError(where, what, f"unknown class @{name}")
+    return classes[name]
+
+
+def _lemmas(raw: Any, classes: _Classes, where: str, what: str) -> frozenset[str] | None:
+    """Single words (lemmas, particles, prepositions): a word or a class, or a list of them."""
+    if raw is None:
+        return None
+    out: set[str] = set()
+    for item in _strings(raw, where, what):
+        out |= _class(item[1:], classes, where, what) if item.startswith("@") else {item.lower()}
     return frozenset(out)
 
 
+def _words(raw: Any, classes: _Classes, where: str, what: str) -> Words | None:
+    """Object or subject words: words, classes, or phrases of words and classes
+    ("arms shipment", "@FOOD aid")."""
+    if raw is None:
+        return None
+    single: set[str] = set()
+    phrases: list[tuple[frozenset[str], ...]] = []
+
+    def slot(word: str) -> frozenset[str]:
+        return (
+            _class(word[1:], classes, where, what)
+            if word.startswith("@")
+            else frozenset({word.lower()})
+        )
+
+    for item in _strings(raw, where, what):
+        words = item.split()
+        if len(words) > 1:
+            # a class member of several words cannot fill one word of a phrase
+            phrases.append(tuple(frozenset(x for x in slot(w) if " " not in x) for w in words))
+            continue
+        for w in slot(item):
+            if " " in w:  # a class member of several words is a phrase of its own
+                phrases.append(tuple(frozenset({x}) for x in w.split()))
+            else:
+                single.add(w)
+    return Words(frozenset(single), tuple(phrases))
+
+
+def _pp(raw: Any, classes: _Classes, where: str, what: str) -> tuple[tuple[str, Words | None], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, dict) and len(x) == 1 for x in raw):
+        raise DataFileError(where, what, "pp is a list of {preposition: words or null}")
+    out = []
+    for item in raw:
+        ((prep, words),) = item.items()
+        out.append((str(prep).lower(), _words(words, classes, where, what)))
+    return tuple(out)
+
+
 def _pattern(
-    where: str, i: int, raw: Any, classes: dict[str, Any], codes: dict[str, CameoCode]
+    where: str,
+    i: int,
+    raw: Any,
+    classes: _Classes | dict[str, Any],
+    codes: dict[str, CameoCode],
+    lexicon: str = "dyad",
 ) -> Pattern:
     what = f"pattern {i}"
+    if not isinstance(classes, _Classes):
+        classes = _Classes(classes, where)
     if not isinstance(raw, dict):
         raise DataFileError(where, what, "must be a mapping")
     unknown = set(raw) - PATTERN_KEYS
@@ -372,7 +568,7 @@ def _pattern(
     kinds = [k for k in ("verb", "noun", "adj") if k in raw]
     if len(kinds) != 1:
         raise DataFileError(where, what, "needs exactly one of verb, noun, adj")
-    lemmas = _words(raw[kinds[0]], classes, where, what)
+    lemmas = _lemmas(raw[kinds[0]], classes, where, what)
     assert lemmas is not None
     cameo = raw.get("cameo")
     complement = raw.get("complement")
@@ -380,8 +576,10 @@ def _pattern(
         raise DataFileError(where, what, f"unknown complement {complement!r}")
     if cameo is None and complement != "decide":
         raise DataFileError(where, what, "needs a cameo code")
-    if cameo is not None and str(cameo) not in codes:
-        raise DataFileError(where, what, f"unknown CAMEO code {cameo!r}")
+    for key in ("cameo", "reverse_cameo"):
+        code = raw.get(key)
+        if code is not None and str(code) not in codes and str(code) != NO_EVENT:
+            raise DataFileError(where, what, f"unknown CAMEO code {code!r}")
     refine = raw.get("refine") or {}
     for word, code in refine.items():
         if str(code) not in codes:
@@ -390,26 +588,32 @@ def _pattern(
     plover = raw.get("plover")
     if plover is not None and plover not in PLOVER_TYPES:
         raise DataFileError(where, what, f"unknown PLOVER type {plover!r}")
+    reverse_cameo = raw.get("reverse_cameo")
     return Pattern(
         index=i,
         kind=kinds[0],
         lemmas=lemmas,
         cameo=str(cameo) if cameo is not None else None,
         objects=_words(raw.get("object"), classes, where, what),
-        particles=_words(raw.get("particle"), classes, where, what),
-        preps=_words(raw.get("prep"), classes, where, what),
+        particles=_lemmas(raw.get("particle"), classes, where, what),
+        preps=_lemmas(raw.get("prep"), classes, where, what),
         complement=complement,
         targets=tuple(targets if isinstance(targets, list) else [targets]),
         mutual=bool(raw.get("mutual")),
         speech=bool(raw.get("speech")),
         refine=tuple((str(k).lower(), str(v)) for k, v in refine.items()),
-        needs_target=bool(raw.get("needs_target")),
+        # PETRARCH codes an event from its dictionary only with a source and a target
+        needs_target=bool(raw.get("needs_target")) or lexicon != "dyad",
         intransitive=bool(raw.get("intransitive")),
         reverse=bool(raw.get("reverse")),
         action_only=bool(raw.get("action_only")),
         subjects=_words(raw.get("subject"), classes, where, what),
         reciprocal=bool(raw.get("reciprocal")),
         plover=plover,
+        pp=_pp(raw.get("pp"), classes, where, what),
+        reverse_cameo=str(reverse_cameo) if reverse_cameo is not None else None,
+        lexicon=lexicon,
+        origin=str(raw["origin"]) if raw.get("origin") is not None else None,
     )
 
 
