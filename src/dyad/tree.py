@@ -57,7 +57,7 @@ def with_conjuncts(token: Token) -> list[Token]:
 def prep_objects(token: Token, preps: set[str] | frozenset[str]) -> list[Token]:
     out: list[Token] = []
     for c in token.children:
-        if c.dep_ in {"prep", "agent"} and c.lower_ in preps:
+        if c.dep_ in {"prep", "agent", "dative"} and c.lower_ in preps:
             objects = [p for p in c.children if p.dep_ == "pobj"]
             if not objects and not list(c.children):
                 # "asylum to five officers holed up in…": the parser made the object the

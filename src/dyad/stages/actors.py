@@ -646,6 +646,28 @@ class Discourse:
         self.sentence = 0
         # the actor each parsed sentence is about (its main clause's subject), for centering
         self.subjects: dict[int, Known] = {}
+        # the country the story last placed an agent of each sector in ("Syrian rebels", or
+        # rebels attacking in Aleppo): where a later "the rebels" are
+        self.agent_countries: dict[str, str] = {}
+        self.places: dict[str, int] = {}  # country -> events the story located there
+
+    def locate(self, country: str | None) -> None:
+        """Count a place the story's events happen in."""
+        if country:
+            self.places[country] = self.places.get(country, 0) + 1
+
+    def setting(self) -> str | None:
+        """The country most of the story's events so far happened in."""
+        if not self.places:
+            return None
+        return max(sorted(self.places), key=lambda c: self.places[c])
+
+    def place_agent(self, sector: str | None, country: str | None) -> None:
+        if sector and country:
+            self.agent_countries[sector] = country
+
+    def agent_country(self, sector: str | None) -> str | None:
+        return self.agent_countries.get(sector) if sector else None
 
     def remember(self, known: Known) -> None:
         self.known.append(known)
@@ -835,6 +857,11 @@ def noun_phrase_actor(
 
     def mention(actor: Actor, how: str, conf: float = 1.0) -> ActorMention:
         return ActorMention(start, end, span_text, actor, conf, how)
+
+    if any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children):
+        # "ethnic Albanians", "ethnic Turks": people of a nation living where the story is,
+        # not the state their name comes from; the caller finds the country
+        return mention(Actor("", None, "CVL", name=span_text, kind="agent"), "agent", 0.6)
 
     # 1. The head itself is a named actor (or part of one: "Imran Khan" covers "Khan").
     m = sent.by_token.get(head.i)

@@ -226,10 +226,18 @@ class Arguments:
         unresolved: list[Token],
     ) -> list[ActorMention]:
         obj = obj if obj is not None else next(iter(children(token, "dobj")), None)
+        # A slot that holds only agents of no named country ("sent doctors to Italy": doctors)
+        # yields to a later slot that names one.
+        countryless: list[ActorMention] = []
         for slot in where:
             heads: list[Token] = []
             if slot in {"dobj", "dative", "nsubjpass"}:
-                heads += children(token, slot)
+                # a dative may be the preposition itself ("sent doctors to Italy")
+                heads += [
+                    o
+                    for c in children(token, slot)
+                    for o in (children(c, "pobj") if c.pos_ == "ADP" else [c])
+                ]
             elif slot == "owner":
                 for o in [obj, *children(token, "dobj"), *prep_objects(token, {"as"})]:
                     if o is not None and o.i != token.i:
@@ -278,8 +286,11 @@ class Arguments:
                     and slot in {"dobj", "nsubjpass", "with", "against", "on", "to", "from"}
                 ):
                     unresolved.append(h)  # something acted on that names no country
-            if found:
+            if found and any(m.actor.code for m in found):
                 return found
+            countryless = countryless or found
+        if countryless:
+            return countryless
         if "place" in where:
             loc = self.location(token, sent, discourse, objects_too=True)
             if loc is not None and loc.country:
@@ -297,14 +308,35 @@ class Arguments:
         if head.pos_ == "VERB" and head.dep_ in {"nsubj", "nsubjpass"}:
             # "The Red Cross operating in Iraq said": a participle parsed as the subject
             head = next(iter(children(head, "nsubj", "nsubjpass")), head)
+        first: ActorMention | None = None
         for h in with_conjuncts(head):
             h = counted(self._antecedent(h), sent)
             m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
                 h, sent, discourse, ctx.index
             )
-            if m is not None:
-                out.append(m)
-                out += self._coordinated_modifiers(h, m, sent, discourse)
+            if m is None:
+                continue
+            if (
+                first is not None
+                and not m.actor.code
+                and first.actor.code
+                and m.actor.sector == first.actor.sector
+                and not children(h, "amod", "compound", "poss", "det")
+            ):
+                # "Israeli helicopters and tanks": the first conjunct's modifier is the
+                # second's too
+                a = first.actor
+                m = ActorMention(
+                    m.start,
+                    m.end,
+                    m.text,
+                    Actor(a.code, a.country, a.sector, a.name, a.kind),
+                    first.confidence,
+                    first.how,
+                )
+            first = first or m
+            out.append(m)
+            out += self._coordinated_modifiers(h, m, sent, discourse)
         return out
 
     def _coordinated_modifiers(
@@ -410,7 +442,12 @@ class Arguments:
             agents = prep_objects(token, {"by"})
             if agents:
                 return agents
-            owners = [c for c in token.children if c.dep_ in {"compound", "amod", "nmod"}]
+            # "Pakistani airstrikes", "a US proposal"; not "aerial bombardments"
+            owners = [
+                c
+                for c in token.children
+                if c.dep_ in {"compound", "amod", "nmod"} and self._actor_like(c)
+            ]
             if owners:
                 return owners
             if token.dep_ in {"dobj", "attr"} and token.head.pos_ in {"VERB", "AUX"}:
@@ -450,6 +487,16 @@ class Arguments:
             return self.subject_tokens(head, depth + 1)
         return []
 
+    def _actor_like(self, token: Token) -> bool:
+        """Whether a word can name an actor: a name, an agent noun or a named entity."""
+        return (
+            token.text in self.book.names
+            or token.lower_ in self.book.agents
+            or token.lower_ in self.book.folded
+            or token.pos_ == "PROPN"
+            or token.ent_type_ in {"NORP", "GPE", "ORG", "PERSON"}
+        )
+
     def pairs(
         self,
         sources: list[ActorMention],
@@ -459,22 +506,37 @@ class Arguments:
         location: Location | None,
         needs_target: bool,
         has_unresolved: bool,
-        actor_like: bool = False,
-        fallback: Location | None = None,
+        actor_like: bool,
+        discourse: Discourse,
+        sent: SentenceActors,
     ) -> list[tuple[ActorMention, ActorMention | None]]:
+        """Source-target pairs, after giving agents with no country one. An actor acting on
+        itself is no dyad: a pair whose two sides are one actor (one country and one sector;
+        "Turkey's government" and "Ankara") is not coded, while one country's two sectors
+        (the army against rebels, police against protesters) are."""
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
-        sources = [self._domestic(s, targets, location, fallback) for s in sources]
+        story = discourse.setting() or discourse.main_country(
+            a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a
+        )
+        sources = [
+            self._domestic(s, targets, location, discourse, story, "source") for s in sources
+        ]
         sources = [s for s in sources if s.actor.code]
-        targets = [self._domestic(t, sources, location) for t in targets]
+        targets = [
+            self._domestic(t, sources, location, discourse, story, "target") for t in targets
+        ]
         targets = [t for t in targets if t.actor.code]
         if not targets:
             if p.mutual and len(sources) > 1:
                 for i, a in enumerate(sources):
                     for j, b in enumerate(sources):
-                        if i != j and a.actor != b.actor:
+                        if i != j and a.actor.cameo != b.actor.cameo:
                             pairs.append((a, b))
                 return pairs
-            if needs_target or (p.kind == "noun" and p.mutual):
+            # An attack on "a checkpoint", an arrest of "dozens": the object is there and
+            # only names no actor, so a material act on it is coded at home.
+            on_something = has_unresolved and plover in {"ASSAULT", "COERCE"}
+            if (needs_target and not on_something) or (p.kind == "noun" and p.mutual):
                 return []
             if (
                 (has_unresolved and location is not None)
@@ -483,20 +545,26 @@ class Arguments:
             ):
                 # Something was acted on that names no country ("the curfew in Montenegro",
                 # "the demonstrators", "the ban on FIS"): domestic, the place's country, else
-                # the source's own.
-                country = location.country if location and location.country else None
-                return [(s, _as_target(s, country)) for s in sources]
+                # the source's own (CAMEO's convention for a state acting at home: X -> X);
+                # but an army or a state that attacks may be abroad: there only where the
+                # story is, if it says where.
+                placed = location.country if location and location.country else None
+                out: list[tuple[ActorMention, ActorMention | None]] = []
+                for s in sources:
+                    abroad = plover == "ASSAULT" and s.actor.sector in {None, "MIL"}
+                    home = (discourse.setting() if abroad else s.actor.country) or None
+                    t = _as_target(s, placed or home)
+                    if t is not None or not needs_target:
+                        out.append((s, t))
+                return out
             return [(s, None) for s in sources]
         for s in sources:
             mine: list[tuple[ActorMention, ActorMention | None]] = []
             for t in targets:
                 if s.start == t.start and s.end == t.end:
                     continue  # the same words cannot be both sides
-                if s.actor.cameo == t.actor.cameo and t.how == "coreference":
-                    # "closed its airspace", "the government defended the government's plan":
-                    # an actor acting on itself is no dyad (a state acting in its own
-                    # territory, "Sudan lifted the emergency in Darfur", is domestic and kept)
-                    continue
+                if s.actor.cameo == t.actor.cameo:
+                    continue  # one actor on both sides
                 mine.append((s, t))
             if (
                 not mine
@@ -512,19 +580,28 @@ class Arguments:
         m: ActorMention,
         others: list[ActorMention],
         location: Location | None,
-        fallback: Location | None = None,
+        discourse: Discourse,
+        story: str | None,
+        side: str,
     ) -> ActorMention:
-        """An agent with no country ("police", "rebels") takes the place's, else the other
-        side's, else the story's."""
+        """An agent with no country ("police", "rebels", "the protesters") takes, in turn:
+        the event's place; the country the story placed such agents in before; for a source,
+        the story's country; for a target, the source's; and last the other."""
         if m.actor.code:
             return m
-        country = location.country if location and location.country else None
-        if country is None and fallback is not None:
-            country = fallback.country
-        if country is None:
-            known = [o.actor.country for o in others if o.actor.country]
-            country = known[0] if known else None
-        if country is None:
+        sector = m.actor.sector
+        other = next((o.actor.country for o in others if o.actor.country), None)
+        placed = location.country if location and location.country else None
+        if placed is not None:
+            discourse.place_agent(sector, placed)
+        for country in (
+            placed,
+            discourse.agent_country(sector),
+            *((story, other) if side == "source" else (other, story)),
+        ):
+            if country is not None:
+                break
+        else:
             return m
         a = m.actor
         return ActorMention(
@@ -540,6 +617,8 @@ class Arguments:
         self, token: Token, sent: SentenceActors, discourse: Discourse, objects_too: bool = False
     ) -> Location | None:
         clause = clause_tokens(token)
+        if token.dep_ in {"nsubj", "nsubjpass", "dobj"}:  # an event noun (or gerund) argument
+            clause += clause_tokens(token.head)  # "fighting continued near Donetsk"
         # Time and circumstance clauses ("when they blew themselves up in Tel Aviv") too.
         for c in token.children:
             if c.dep_ == "advcl" and any(
@@ -561,8 +640,9 @@ class Arguments:
             for pobj in pobjs:
                 if prep.lower_ in {"to", "into"} and not objects_too:
                     continue
-                loc = self.place_of(pobj, sent, discourse)
+                loc = self.place_of(pobj, sent, discourse, named_only=False)
                 if loc is not None:
+                    discourse.locate(loc.country)
                     return loc
         if objects_too:
             for t in clause:
@@ -572,7 +652,12 @@ class Arguments:
                         return loc
         return None
 
-    def place_of(self, token: Token, sent: SentenceActors, discourse: Discourse) -> Location | None:
+    def place_of(
+        self, token: Token, sent: SentenceActors, discourse: Discourse, named_only: bool = True
+    ) -> Location | None:
+        """The place a noun phrase names. ``named_only=False`` (after "in", "near", "at"):
+        a proper noun the gazetteer knows is a place even when the tagger saw no entity
+        ("in Osh")."""
         m = sent.by_token.get(token.i)
         if m is not None and m.entry.kind in {"country", "seat", "adjective"}:
             actor = resolve(m.entry, discourse.day)
@@ -582,6 +667,10 @@ class Arguments:
                 return Location(
                     name, actor.country, loc.lat if loc else None, loc.lon if loc else None
                 )
+        if not named_only and not token.ent_type_ and token.pos_ == "PROPN":
+            loc = self.book.place(token.text)
+            if loc is not None:
+                return loc
         if token.ent_type_ in {"GPE", "LOC", "FAC"}:
             text = next((e.text for e in sent.doc.ents if e.start <= token.i < e.end), token.text)
             loc = self.book.place(text)
@@ -597,7 +686,7 @@ class Arguments:
             if found is not None:
                 return found
         for pobj in prep_objects(token, {"of", "in"}):
-            return self.place_of(pobj, sent, discourse)
+            return self.place_of(pobj, sent, discourse, named_only)
         return None
 
 
@@ -620,8 +709,7 @@ def _owners(token: Token, depth: int = 0) -> list[Token]:
     return out
 
 
-def _as_target(source: ActorMention, country: str | None) -> ActorMention | None:
-    code = country or source.actor.country
+def _as_target(source: ActorMention, code: str | None) -> ActorMention | None:
     if not code:
         return None
     return ActorMention(

@@ -24,7 +24,6 @@ from dyad.stages.actors import (
     Known,
     SentenceActors,
     noun_phrase_actor,
-    resolve,
 )
 from dyad.stages.events import decision as decide
 from dyad.stages.events.arguments import Arguments
@@ -190,6 +189,10 @@ class Coder:
         if plover is None:
             decision.reason = f"CAMEO {cameo} is a statement, not an event"
             return []
+        # where it happened, also for the story's setting when no source is found
+        location = self.arguments.location(token, sent, discourse)
+        if location is None and embedded is not None:
+            location = self.arguments.location(embedded.trigger, sent, discourse)
         if not sources:
             sources = self.arguments.implicit_source(token, sent, discourse)
         if not sources:
@@ -197,9 +200,6 @@ class Coder:
                 decision.reason + "; " if decision.reason else ""
             ) + "no source actor"
             return []
-        location = self.arguments.location(token, sent, discourse)
-        if location is None and embedded is not None:
-            location = self.arguments.location(embedded.trigger, sent, discourse)
         unresolved: list[Token] = []
         if targets is None:
             targets = self.arguments.targets(
@@ -218,16 +218,6 @@ class Coder:
             for u in unresolved
             if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token
         ]
-        # Last resort for an agent whose country nothing says ("President Dos Santos"): the
-        # country the story is about.
-        story_country = discourse.main_country(
-            a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a
-        )
-        fallback = (
-            Location(story_country, story_country)
-            if story_country and location is None
-            else location
-        )
         pairs = self.arguments.pairs(
             sources,
             targets,
@@ -237,7 +227,8 @@ class Coder:
             needs_target,
             bool(unresolved),
             bool(actor_like),
-            fallback,
+            discourse,
+            sent,
         )
         if not pairs:
             why = (
