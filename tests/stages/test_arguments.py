@@ -84,3 +84,63 @@ def test_agents_stay_where_the_story_placed_them(pipeline) -> None:
 def test_an_attack_on_an_unnamed_thing_abroad_is_not_on_the_attacker(coder) -> None:
     got = triples(coder("British jets bombed a weapons depot.", DAY))
     assert ("GBR", "GBR", "ASSAULT") not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the two sides of "clashes between A and B" are A and B, whatever the clause says
+        (
+            "Talks will resume next week after two days of clashes between the army and "
+            "rebels in Darfur.",
+            {("SDN", "SDN", "ASSAULT")},
+        ),
+        # the owner of the object: by whom it was made
+        ("Rebels rejected a truce declared by Colombia's president.", {("COL", "COL", "REJECT")}),
+        # where the thing condemned is
+        ("The United States condemned the violence in Syria.", {("USA", "SYR", "ACCUSE")}),
+        # an event noun's target is the owner of what it is about
+        (
+            "The president underscored the United States' condemnation of Hamas' rocket attacks.",
+            {("USA", "PSE", "ACCUSE")},
+        ),
+        # "leaders of the opposition": the opposition's
+        (
+            "Leaders of the opposition alliance in Caracas agreed to postpone the march.",
+            {("VEN", "VEN", "AGREE")},
+        ),
+    ],
+)
+def test_arguments_inside_the_phrase(coder, text: str, expected: set) -> None:
+    assert expected <= triples(coder(text, DAY))
+
+
+def test_the_source_own_country_is_not_its_target(coder) -> None:
+    got = triples(
+        coder("The US president reaffirmed the United States' support for Egypt's plan.", DAY)
+    )
+    assert ("USA", "EGY", "SUPPORT") in got and ("USA", "USA", "SUPPORT") not in got
+
+
+def test_a_description_is_not_an_event(coder) -> None:
+    got = triples(coder("Moscow denounced the sanctions as an act of aggression.", DAY))
+    assert not any(p == "ASSAULT" for _, _, p in got)
+
+
+def test_the_president_is_the_one_the_story_named(pipeline) -> None:
+    text = (
+        "President Obama met Chancellor Merkel in Berlin on Monday.\n\n"
+        "The president praised Germany's support for Ukraine."
+    )
+    (result,) = pipeline.process([RawDocument("s", "<test>", text, False, dt.date(2014, 7, 1))])
+    assert ("USA", "DEU", "SUPPORT") in triples(result.events)
+
+
+def test_the_two_sides_are_the_last_two_parties(pipeline) -> None:
+    text = (
+        "Iranian officials met IAEA inspectors in Tehran on Monday.\n\n"
+        "The two sides met again on Friday in Vienna."
+    )
+    (result,) = pipeline.process([RawDocument("s", "<test>", text, False, dt.date(2014, 7, 1))])
+    events = [e for e in result.events if e.date.date == dt.date(2014, 6, 27)]
+    assert {("IRN", "IGO", "CONSULT"), ("IGO", "IRN", "CONSULT")} <= triples(events)

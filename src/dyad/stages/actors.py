@@ -703,7 +703,7 @@ class Discourse:
         """Record the dictionary actors of a sentence (parsed or not) for later sentences."""
         self.sentence = sentence
         subject = _main_subject(doc)
-        for m in matches:
+        for m in [*matches, *self._titled_surnames(doc, matches)]:
             actor = resolve(m.entry, self.day)
             if actor is None:
                 continue
@@ -734,6 +734,23 @@ class Discourse:
             and sentence - 1 in self.subjects
         ):
             self.subjects[sentence] = self.subjects[sentence - 1]  # "He" keeps the topic
+
+    def _titled_surnames(self, doc: Doc, matches: list[Match]) -> list[Match]:
+        """A surname right after an office ("President Obama", "Prime Minister Netanyahu"):
+        the one person of that name holding an office on the story's date, so that a later
+        "the president" is them."""
+        found = []
+        covered = {i for m in matches for i in range(m.start, m.end)}
+        for m in matches:
+            if m.entry.kind != "agent" or m.entry.role is None or m.end >= len(doc):
+                continue
+            t = doc[m.end]
+            if m.end in covered or not t.is_title or t.is_sent_start:
+                continue
+            entry = self.book.by_surname(t.text, self.day)
+            if entry is not None:
+                found.append(Match(m.end, m.end + 1, entry))
+        return found
 
     def surname(self, text: str) -> Known | None:
         for k in reversed(self.known):
@@ -933,6 +950,17 @@ def noun_phrase_actor(
                 and t.dep_ == "compound"
             ):
                 agent = mm.entry
+    if agent is not None and agent.name in _RELATIONAL_AGENTS:
+        # "leaders of the opposition coalition", "rebel leader": whose leader says the sector
+        for t in tokens:
+            mm = sent.by_token.get(t.i)
+            if (
+                mm is not None
+                and mm.entry.kind == "agent"
+                and mm.entry.name not in _RELATIONAL_AGENTS
+            ):
+                agent = mm.entry
+                break
     people = [a for mm, a in named if mm.entry.kind in {"person", "group"}]
     places = [a for mm, a in named if mm.entry.kind not in {"person", "group"}]
 
@@ -1049,6 +1077,8 @@ def noun_phrase_actor(
     return None
 
 
+# Agent nouns that say one leads or speaks for a body, not which body: its sector is the body's.
+_RELATIONAL_AGENTS = frozenset(["leader", "leadership", "spokesman", "spokeswoman", "spokesperson"])
 _GENERIC_DETERMINERS = frozenset({"all", "both", "either", "neither", "each", "any", "every"})
 _REGIME_NOUNS = frozenset({"administration", "government", "regime", "cabinet"})
 

@@ -351,6 +351,15 @@ DESIRE_VERBS = frozenset(
 )
 
 
+# Prepositions whose object is taken as having happened, whatever the clause around it says:
+# "talks will resume after three days of clashes" asserts the clashes.
+PRESUPPOSING_PREPS = frozenset(
+    ["after", "following", "during", "amid", "amidst", "since", "despite", "before"]
+)
+# Nouns that make "in/on the N of X" such a preposition: "in the wake of", "in light of".
+PRESUPPOSING_FRAMES = frozenset(["wake", "light", "heels", "aftermath", "midst", "face"])
+
+
 @dataclass(frozen=True, slots=True)
 class Factuality:
     modality: Modality
@@ -579,6 +588,19 @@ def assess(token: Token) -> Factuality:
                 return Factuality(Modality.HYPOTHETICAL, f"{owner.lemma_} {prep.lower_}")
             current = owner
             continue
+        if (
+            dep == "pobj"
+            and token.pos_ in {"NOUN", "PROPN"}
+            and (
+                head.lower_ in PRESUPPOSING_PREPS
+                or (head.lower_ == "of" and head.head.lemma_.lower() in PRESUPPOSING_FRAMES)
+            )
+        ):
+            # an event noun after "after", "during", "in the wake of": presupposed, a fact
+            return reported or ASSERTED
+        if dep == "pobj" and head.lower_ == "as" and token.pos_ in {"NOUN", "PROPN"}:
+            # "denounced the ceasefire as an ultimatum": what something is called, not an event
+            return Factuality(Modality.HYPOTHETICAL, "as (a description)")
         if dep in {
             "dobj",
             "pobj",

@@ -22,7 +22,7 @@ from dyad.stages.actors import (
     resolve,
 )
 from dyad.stages.events.lexicon import Frame, Pattern
-from dyad.stages.factuality import Factuality
+from dyad.stages.factuality import PRESUPPOSING_PREPS, Factuality
 from dyad.tree import ancestors, children, clause_tokens, prep_objects, with_conjuncts
 from dyad.types import Actor, ActorMention, Location
 
@@ -98,7 +98,7 @@ INSTRUMENT_NOUNS = frozenset(
 # "the two leaders", "both countries": a pair the story has named
 PAIR_NOUNS = frozenset(
     ["leader", "country", "nation", "government", "neighbour", "neighbor", "minister",
-     "president", "state", "capital"]
+     "president", "state", "capital", "side", "party"]
 )  # fmt: skip
 
 ANAPHORIC_STATE_NOUNS = frozenset(
@@ -122,7 +122,14 @@ class Arguments:
         fact: Factuality,
     ) -> list[ActorMention]:
         out: list[ActorMention] = []
-        for h in self.subject_tokens(frame.trigger):
+        token = frame.trigger
+        if token.pos_ in {"NOUN", "PROPN"} and frame.pattern.mutual:
+            # "clashes between the army and the rebels", "talks between A and B": the two
+            # sides are the phrase's, not the clause's subject
+            between = prep_objects(token, {"between"})
+            if between:
+                return [m for h in between for m in self.actors_of(h, sent, discourse, ctx)]
+        for h in self.subject_tokens(token):
             if h.lower_ in {"we", "us", "our", "i"} and fact.speaker is not None:
                 h = fact.speaker
             out.extend(self.actors_of(h, sent, discourse, ctx))
@@ -239,7 +246,9 @@ class Arguments:
                     for o in (children(c, "pobj") if c.pos_ == "ADP" else [c])
                 ]
             elif slot == "owner":
-                for o in [obj, *children(token, "dobj"), *prep_objects(token, {"as"})]:
+                # "rejected India's offer"; for an event noun, "condemnation of Hamas' attacks"
+                of = prep_objects(token, {"of"}) if token.pos_ == "NOUN" else []
+                for o in [obj, *children(token, "dobj"), *prep_objects(token, {"as"}), *of]:
                     if o is not None and o.i != token.i:
                         name = sent.by_token.get(o.i)
                         if name is not None and name.entry.kind == "agent":
@@ -247,6 +256,15 @@ class Arguments:
                             heads.append(o)
                         else:
                             heads += _owners(o)
+            elif slot == "object_place":
+                # "condemned the violence in Syria": where the thing acted on is
+                for o in [obj, *children(token, "dobj")]:
+                    if o is not None and o.i != token.i and o.pos_ == "NOUN":
+                        heads += [
+                            p
+                            for p in prep_objects(o, {"in", "inside", "across", "against"})
+                            if self._actor_like(p)
+                        ]
             elif slot == "place":
                 continue
             else:
@@ -270,13 +288,21 @@ class Arguments:
                     for m in self.actors_of(h, sent, discourse, ctx)
                     if m.actor.code or m.actor.kind == "agent"
                 ]
-                # "offered its troops to Lebanon": the source's own belongings are not a target
+                # "offered its troops to Lebanon", "reaffirmed the United States' support":
+                # the source's own belongings are not a target
                 mentions = [
                     m
                     for m in mentions
-                    if not (
-                        m.how == "coreference"
-                        and any(m.actor.code == s.actor.code for s in sources)
+                    if not any(
+                        m.actor.code == s.actor.code
+                        and (
+                            m.how == "coreference"
+                            or (
+                                slot in {"owner", "object_place"}
+                                and m.actor.sector in {None, "GOV"}
+                            )
+                        )
+                        for s in sources
                     )
                 ]
                 found += mentions
@@ -377,8 +403,8 @@ class Arguments:
         people = noun in {"leader", "minister", "president"}
         states = noun in {"country", "nation", "state", "capital", "neighbour", "neighbor"}
         kinds = {"person"} if people else {"state", "person", "group"}
-        # "both governments" of one country's war are two actors of one country ("both
-        # sides" is left alone: which two is too often a guess)
+        # "both governments" of one country's war are two actors of one country; "the two
+        # sides" are the story's last two parties of any kind
         found = discourse.last_distinct(kinds, 2, by_code=states or people)
         if len(found) != 2:
             return None
@@ -456,7 +482,9 @@ class Arguments:
                 token.dep_ == "pobj"
                 and token.head.dep_ == "prep"
                 and token.head.head.pos_ == "VERB"
+                and token.head.lower_ not in PRESUPPOSING_PREPS
             ):
+                # "called for sanctions": the caller's; not "met after the invasion"
                 return self.subject_tokens(token.head.head, depth + 1)
             return []
         agent = prep_objects(token, {"by"})
@@ -706,6 +734,9 @@ def _owners(token: Token, depth: int = 0) -> list[Token]:
                     out.append(p)
                     if depth < 1:
                         out += _owners(p, depth + 1)
+        elif c.dep_ == "acl" and c.tag_ == "VBN" and depth < 1:
+            # "a ceasefire declared by Ukraine's president", "a plan drawn up by Egypt"
+            out += [o for a in c.children if a.dep_ == "agent" for o in children(a, "pobj")]
     return out
 
 
