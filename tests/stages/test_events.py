@@ -191,3 +191,49 @@ def test_the_two_countries_are_the_last_two_named(pipeline) -> None:
     (result,) = pipeline.process([RawDocument("p", "<test>", text, False, WED, "given")])
     got = triples(result.events)
     assert {("USA", "IND", "REQUEST"), ("USA", "PAK", "REQUEST")} <= got
+
+
+@pytest.mark.parametrize(
+    ("text", "speech_act", "not_the_action"),
+    [
+        # what is asked for is requested, not done
+        (
+            "Washington demanded that Pakistan arrest the militants.",
+            ("USA", "PAK", "REQUEST"),
+            ("PAK", "PAK", "COERCE"),
+        ),
+        (
+            "India wants Pakistan to act against the militants.",
+            ("IND", "PAK", "REQUEST"),
+            ("PAK", "PAK", "COERCE"),
+        ),
+        # an offer to mediate between two parties is an intent towards both
+        (
+            "Pakistan offered to mediate between Iran and Saudi Arabia.",
+            ("PAK", "SAU", "AGREE"),
+            None,
+        ),
+        (
+            "Turkey is ready to host talks between Russia and Ukraine.",
+            ("TUR", "UKR", "AGREE"),
+            ("TUR", "UKR", "CONSULT"),
+        ),
+        # "they" are the rebels of the same sentence
+        (
+            "Colombian rebels said they would attack police stations.",
+            ("COL", "COL", "THREATEN"),
+            ("COL", "COL", "ASSAULT"),
+        ),
+    ],
+)
+def test_speech_acts_are_coded_and_their_actions_are_not(
+    coder, text: str, speech_act: tuple, not_the_action: tuple | None
+) -> None:
+    got = triples(coder(text, WED))
+    assert speech_act in got
+    assert not_the_action not in got
+
+
+def test_an_assessment_of_a_threat_is_no_threat(coder) -> None:
+    text = "A Somali army commander said the militants pose a serious threat to the city."
+    assert not any(p == "THREATEN" for _, _, p in triples(coder(text, WED)))

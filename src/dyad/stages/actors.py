@@ -1261,7 +1261,13 @@ def _pronoun(
     best: Actor | None = None
     for t in sent.doc[: head.i]:
         m = sent.by_token.get(t.i)
-        if m is not None and m.start == t.i:
+        if m is not None and m.start == t.i and m.entry.kind == "agent":
+            # "the rebels said they…": a plural agent; its country, if any, from its phrase
+            a = None
+            if low in _PRONOUNS_PLURAL and t.i == m.end - 1 and t.tag_ in {"NNS", "NNPS"}:
+                agent_np = noun_phrase_actor(t, sent, discourse, index)
+                a = agent_np.actor if agent_np is not None else None
+        elif m is not None and m.start == t.i:
             a = resolve(m.entry, discourse.day) if _kind(m.entry) in kinds else None
         elif m is None and "person" in kinds and t.pos_ == "PROPN":
             known = discourse.surname(t.text)  # "met Pompeo … asked him"

@@ -360,6 +360,35 @@ PRESUPPOSING_PREPS = frozenset(
 PRESUPPOSING_FRAMES = frozenset(["wake", "light", "heels", "aftermath", "midst", "face"])
 
 
+# Verbs whose clause is what someone asks, proposes or wants done, not a fact: "demanded that
+# X withdraw", "insisted that Y be released", "proposed that talks resume".
+DIRECTIVE_VERBS = DESIRE_VERBS | frozenset(
+    [
+        "request",
+        "order",
+        "propose",
+        "suggest",
+        "recommend",
+        "advise",
+        "urge",
+        "plead",
+        "appeal",
+        "press",
+        "push",
+        "instruct",
+        "command",
+        "direct",
+        "decree",
+        "require",
+        "stipulate",
+        "need",
+        "prefer",
+        "intend",
+        "plan",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Factuality:
     modality: Modality
@@ -489,6 +518,10 @@ def assess(token: Token) -> Factuality:
             ):
                 # "reiterated its demand that Israel ease restrictions": the demand's content
                 return Factuality(Modality.HYPOTHETICAL, "content of a demand")
+            if dep == "ccomp" and lemma in DIRECTIVE_VERBS:
+                # "demanded that Pakistan arrest the militants", "wants Pakistan to act":
+                # what is asked for has not happened
+                return Factuality(Modality.HYPOTHETICAL, f"content of '{head.text}'")
             if dep == "ccomp" and head.pos_ in {"NOUN", "PROPN"} and lemma != "fact":
                 # "an admission that forces murdered…", "reports that…": what the noun says
                 return Factuality(Modality.HYPOTHETICAL, f"content of '{head.text}'")

@@ -537,11 +537,11 @@ class Arguments:
         actor_like: bool,
         discourse: Discourse,
         sent: SentenceActors,
-    ) -> list[tuple[ActorMention, ActorMention | None]]:
-        """Source-target pairs, after giving agents with no country one. An actor acting on
-        itself is no dyad: a pair whose two sides are one actor (one country and one sector;
-        "Turkey's government" and "Ankara") is not coded, while one country's two sectors
-        (the army against rebels, police against protesters) are."""
+    ) -> tuple[list[tuple[ActorMention, ActorMention | None]], str]:
+        """Source-target pairs, after giving agents with no country one, and, when there are
+        none, why. An actor acting on itself is no dyad: a pair whose two sides are one actor
+        (one country and one sector; "Turkey's government" and "Ankara") is not coded, while
+        one country's two sectors (the army against rebels, police against protesters) are."""
         pairs: list[tuple[ActorMention, ActorMention | None]] = []
         story = discourse.setting() or discourse.main_country(
             a for m in sent.matches for a in [resolve(m.entry, discourse.day)] if a
@@ -550,6 +550,8 @@ class Arguments:
             self._domestic(s, targets, location, discourse, story, "source") for s in sources
         ]
         sources = [s for s in sources if s.actor.code]
+        if not sources:
+            return [], "no source actor with a country"
         targets = [
             self._domestic(t, sources, location, discourse, story, "target") for t in targets
         ]
@@ -560,12 +562,12 @@ class Arguments:
                     for j, b in enumerate(sources):
                         if i != j and a.actor.cameo != b.actor.cameo:
                             pairs.append((a, b))
-                return pairs
+                return pairs, "the two sides are one actor"
             # An attack on "a checkpoint", an arrest of "dozens": the object is there and
             # only names no actor, so a material act on it is coded at home.
             on_something = has_unresolved and plover in {"ASSAULT", "COERCE"}
             if (needs_target and not on_something) or (p.kind == "noun" and p.mutual):
-                return []
+                return [], "no target actor"
             if (
                 (has_unresolved and location is not None)
                 or actor_like
@@ -584,8 +586,8 @@ class Arguments:
                     t = _as_target(s, placed or home)
                     if t is not None or not needs_target:
                         out.append((s, t))
-                return out
-            return [(s, None) for s in sources]
+                return out, "no target actor (no place for what was acted on)"
+            return [(s, None) for s in sources], ""
         for s in sources:
             mine: list[tuple[ActorMention, ActorMention | None]] = []
             for t in targets:
@@ -601,7 +603,7 @@ class Arguments:
             ):
                 mine.append((s, None))
             pairs += mine
-        return pairs
+        return pairs, "source and target are one actor"
 
     @staticmethod
     def _domestic(

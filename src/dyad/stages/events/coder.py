@@ -218,7 +218,7 @@ class Coder:
             for u in unresolved
             if u.ent_type_ in {"ORG", "PERSON", "NORP"} or u.i in sent.by_token
         ]
-        pairs = self.arguments.pairs(
+        pairs, why = self.arguments.pairs(
             sources,
             targets,
             p,
@@ -231,13 +231,6 @@ class Coder:
             sent,
         )
         if not pairs:
-            why = (
-                "no source actor with a country"
-                if not any(s.actor.code for s in sources)
-                else "no target actor"
-                if needs_target or not targets
-                else "source and target are one actor"
-            )
             decision.reason = (decision.reason + "; " if decision.reason else "") + why
             return []
         # "X signed with Y": Y signed with X too; "X visited Y": Y hosted X. Only when the

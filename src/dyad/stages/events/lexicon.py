@@ -27,7 +27,7 @@ COMPLEMENTS = frozenset(
 
 DEFAULT_TARGETS = (
     "dobj", "dative", "nsubjpass", "with", "to", "against", "on", "at", "into", "toward",
-    "towards", "upon", "from", "over", "owner", "object_place",
+    "towards", "upon", "from", "over", "between", "owner", "object_place",
 )  # fmt: skip
 
 PATTERN_KEYS = frozenset(
