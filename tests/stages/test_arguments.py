@@ -144,3 +144,13 @@ def test_the_two_sides_are_the_last_two_parties(pipeline) -> None:
     (result,) = pipeline.process([RawDocument("s", "<test>", text, False, dt.date(2014, 7, 1))])
     events = [e for e in result.events if e.date.date == dt.date(2014, 6, 27)]
     assert {("IRN", "IGO", "CONSULT"), ("IGO", "IRN", "CONSULT")} <= triples(events)
+
+
+def test_the_story_is_where_its_towns_are(pipeline) -> None:
+    got = _story(
+        pipeline,
+        "French troops reached the town of Kidal on Tuesday, officials in Paris said.",
+        "The militants had seized the airport in April.",
+    )
+    assert ("MLI", "MLI", "ASSAULT") in got
+    assert not any(s == "FRA" and p == "ASSAULT" for s, _, p in got)

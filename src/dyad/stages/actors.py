@@ -703,6 +703,8 @@ class Discourse:
         """Record the dictionary actors of a sentence (parsed or not) for later sentences."""
         self.sentence = sentence
         subject = _main_subject(doc)
+        for place in self._places(doc):
+            self.locate(place.country)
         for m in [*matches, *self._titled_surnames(doc, matches)]:
             actor = resolve(m.entry, self.day)
             if actor is None:
@@ -734,6 +736,25 @@ class Discourse:
             and sentence - 1 in self.subjects
         ):
             self.subjects[sentence] = self.subjects[sentence - 1]  # "He" keeps the topic
+
+    def _places(self, doc: Doc) -> list[Location]:
+        """The towns and regions a sentence names, where the story is: a capitalised word
+        the gazetteer knows right after "in", "at", "near", "of"… (parsed or not; the tagger
+        often takes a small town for a people), or a place entity of a parsed sentence.
+        Countries and capitals are left out: they are as often actors as places."""
+        parsed = doc.has_annotation("ENT_IOB")
+        found = []
+        for t in doc:
+            if not t.is_title or t.text in self.book.names or t.i == 0:
+                continue
+            after_prep = doc[t.i - 1].lower_ in _LOCATIVE
+            in_entity = parsed and t.ent_type_ in {"GPE", "LOC", "FAC"}
+            if not (after_prep or in_entity):
+                continue
+            place = self.book.place(t.text)
+            if place is not None and place.country:
+                found.append(place)
+        return found
 
     def _titled_surnames(self, doc: Doc, matches: list[Match]) -> list[Match]:
         """A surname right after an office ("President Obama", "Prime Minister Netanyahu"):
@@ -800,6 +821,7 @@ class Discourse:
         return max(sorted(counts), key=lambda c: counts[c]) if counts else None
 
 
+_LOCATIVE = frozenset(["in", "at", "near", "into", "outside", "inside", "around", "of", "from"])
 _QUANTIFIERS = frozenset(
     [
         "thousand",
