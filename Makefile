@@ -33,10 +33,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-## lexicon: convert PETRARCH-2's CAMEO verb dictionary (../shared) into dyad patterns (committed data)
-CAMEO_VERBS ?= ../shared/data/dictionaries/CAMEO.2.0.txt
+## lexicon: convert PETRARCH-2's verb, agent and discard dictionaries (../shared) into dyad data (committed)
+DICTIONARIES ?= ../shared/data/dictionaries
 lexicon: $(STAMP)
-	$(BIN)/python scripts/convert_cameo.py $(CAMEO_VERBS) --out src/dyad/data/events/cameo_verbs.yaml
+	$(BIN)/python scripts/convert_petrarch.py verbs $(DICTIONARIES)/CAMEO.2.0.txt --out src/dyad/data/events/cameo_verbs.yaml
+	$(BIN)/python scripts/convert_petrarch.py agents $(DICTIONARIES)/Phoenix.agents.txt --out src/dyad/data/actors/agents_phoenix.yaml
+	$(BIN)/python scripts/convert_petrarch.py discards $(DICTIONARIES)/Phoenix.discards.txt --out src/dyad/data/events/discards.yaml
 
 ## browser: Debian's Chromium for the Playwright test (never a downloaded browser)
 browser:

@@ -203,9 +203,11 @@ def explain(
     lines = [
         f"Sentence: {sentence}",
         f"Date: {date.isoformat() if date else '(none: dates stay relative)'}",
-        "",
-        "Parse:",
     ]
+    discard = pipe.discards.sentence(sentence)
+    if discard:
+        lines.append(f"Discarded: holds {discard!r} (not political news); a run does not code it")
+    lines += ["", "Parse:"]
     for t in doc:
         ent = f" [{t.ent_type_}]" if t.ent_type_ else ""
         lines.append(

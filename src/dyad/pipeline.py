@@ -1,6 +1,7 @@
 """The ordered stages: inputs in, one ``DocumentResult`` or ``Skip`` per input out.
 
-    ingest -> clean -> nlp (split, filter, parse) -> actors + events -> dedup -> (store)
+    ingest -> clean -> nlp (split) -> discards -> nlp (filter, parse) -> actors + events
+    -> dedup -> (store)
 
 Documents flow as a stream, in batches, so memory stays flat whatever the corpus size. A batch
 is cleaned, split into sentences, filtered, parsed (one ``nlp.pipe`` over all its candidate
@@ -29,6 +30,7 @@ from dyad.stages import dedup
 from dyad.stages.actors import ActorBook, Discourse
 from dyad.stages.clean import Boilerplate, Cleaner
 from dyad.stages.dedup import Deduper
+from dyad.stages.discards import Discards
 from dyad.stages.events import Coder, PatternBook, SentenceContext
 from dyad.stages.nlp import NLP, CandidateFilter
 from dyad.types import Document, DocumentResult, RawDocument, Skip, SkipReason
@@ -55,6 +57,10 @@ class Coded:
     parsed: int
 
 
+# Sectors whose naming makes a sentence political news, whatever sport it also names.
+POLITICAL_SECTORS = frozenset(
+    ["GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "OPP", "PTY", "IGO", "UAF", "RAD"]
+)
 PARALLEL_MIN_BATCHES = 4  # fewer batches than this are coded in this process
 WORKER_BATCHES = 100  # batches a worker process codes before a fresh one replaces it
 
@@ -77,6 +83,7 @@ class Pipeline:
         self.settings = settings or Settings()
         self.strict = strict
         self.cleaner = Cleaner(Boilerplate.load(), self.settings.language)
+        self.discards = Discards.load()
         self._actors: ActorBook | None = None
         self._patterns: PatternBook | None = None
         self._nlp: NLP | None = None
@@ -270,10 +277,22 @@ class Pipeline:
         doc = dataclasses.replace(cleaned, raw_hash=_raw_hash(raw))
         sentences, tokenized = self.nlp.split(doc)
         sentences, repeats = dedup.mark_repeated(sentences)
+        sentences, discarded = self.discards.mark(
+            doc.text, sentences, lambda s: self._political(tokenized[s.index])
+        )
         sig = dedup.signature_of(
             doc, self.settings.minhash_permutations, self.settings.near_duplicate_min_words
         )
-        return doc, sentences, tokenized, list(doc.drops) + repeats, sig
+        return doc, sentences, tokenized, list(doc.drops) + repeats + discarded, sig
+
+    def _political(self, tokens: Any) -> bool:
+        """Whether a sentence names a political institution (an agent of a state, armed or
+        political sector, or an organisation with one)."""
+        for m in self.actors.find(tokens, self.nlp.nlp):
+            sector = m.entry.sector or next((r.sector for r in m.entry.roles), None)
+            if sector in POLITICAL_SECTORS:
+                return True
+        return False
 
     def code_document(
         self,

@@ -38,6 +38,7 @@ class DropReason(enum.StrEnum):
     BOILERPLATE = "boilerplate"  # navigation, links to other stories, forms, captions
     SOCIAL_EMBED = "social_embed"  # an embedded post and its byline
     REPEATED = "repeated"  # a paragraph or sentence already seen in the same article
+    DISCARD = "discard"  # not political news: sport, entertainment… (PETRARCH's discards)
 
 
 class DatePrecision(enum.StrEnum):

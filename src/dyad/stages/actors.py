@@ -370,6 +370,10 @@ class ActorBook:
             if s in agents and agents[s].sector != e.sector:
                 raise DataFileError(where, s, "term listed under two sectors")
             agents.setdefault(s, e)
+        # PETRARCH's agent nouns (converted by `make lexicon`), where dyad's have none
+        if base.joinpath("actors/agents_phoenix.yaml").is_file():
+            for s, e in agent_entries(*reversed(read("actors/agents_phoenix.yaml"))):
+                agents.setdefault(s, e)
         places.update(_geonames_cities())
         where = "dyad/data/places.yaml"
         places.update(

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Convert PETRARCH-2's CAMEO verb dictionary into dyad event patterns.
+"""Convert PETRARCH-2's dictionaries into dyad data (``make lexicon`` runs all three):
 
-    python scripts/convert_cameo.py ../shared/data/dictionaries/CAMEO.2.0.txt \
-        --out src/dyad/data/events/cameo_verbs.yaml          # or: make lexicon
+    python scripts/convert_petrarch.py verbs CAMEO.2.0.txt --out dyad/data/events/cameo_verbs.yaml
+    python scripts/convert_petrarch.py agents Phoenix.agents.txt --out dyad/data/actors/agents_phoenix.yaml
+    python scripts/convert_petrarch.py discards Phoenix.discards.txt --out dyad/data/events/discards.yaml
 
-The dictionary (openeventdata/petrarch2, MIT) is a list of synonym sets (``&NAME`` then ``+WORD``
+The verb dictionary (openeventdata/petrarch2, MIT) is a list of synonym sets (``&NAME`` then ``+WORD``
 lines) and verb blocks::
 
     ---  RETREAT   [080]  ---          a block and its default code ("---": none)
@@ -93,7 +94,7 @@ PREPOSITIONS = frozenset(
         "beyond",
     ]
 )
-PROVENANCE = "openeventdata/petrarch2 @676801c, petrarch2/data/dictionaries/CAMEO.2.0.txt"
+PROVENANCE = "openeventdata/petrarch2 @676801c, petrarch2/data/dictionaries"
 
 
 @dataclass
@@ -418,8 +419,29 @@ def convert(
     return out, problems
 
 
-def _header(source: Path, digest: str, text: str) -> str:
-    notice = []
+MIT_NOTICE = """The MIT License (MIT)
+
+Copyright (c) 2014 Open Event Data Alliance
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE."""
+
+
+def _notice(text: str) -> list[str]:
+    """The dictionary's own license lines, else the PETRARCH-2 repository's MIT notice."""
+    notice: list[str] = []
     keep = False
     for line in text.splitlines():
         if line.startswith("# The MIT License"):
@@ -430,53 +452,179 @@ def _header(source: Path, digest: str, text: str) -> str:
             notice.append(line)
             if "SOFTWARE." in line and "DEALINGS" in line:
                 break
+    return notice or [f"# {line}".rstrip() for line in MIT_NOTICE.splitlines()]
+
+
+def _header(what: str, source: Path, text: str, extra: list[str]) -> str:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
     return "\n".join(
         [
-            "# dyad event patterns converted from PETRARCH-2's CAMEO verb dictionary. Do not edit:",
-            "# regenerate with `make lexicon` (scripts/convert_cameo.py), which reads",
+            f"# dyad {what} converted from PETRARCH-2's {source.name}. Do not edit: regenerate",
+            "# with `make lexicon` (scripts/convert_petrarch.py), which reads",
             f"# {source.name} (sha256 {digest[:16]}) from {PROVENANCE}.",
-            "# Each pattern's `origin` is its verb block and line there. Format: dyad/data/README.md.",
-            "# dyad's own patterns (patterns.yaml) are tried first; these fill in what they lack.",
+            *extra,
             "#",
-            "# The dictionary's license, which covers these patterns:",
-            *notice,
+            "# The dictionary's license, which covers this file:",
+            *_notice(text),
             "",
         ]
     )
 
 
+# -- agents -----------------------------------------------------------------------------------
+
+
+def convert_agents(text: str, sectors: set[str]) -> tuple[dict[str, list[Any]], list[str]]:
+    """Phoenix agent nouns as dyad agents.yaml sectors (``TERM {plural} [~SEC]``; "!SET!"
+    substitution sets expand). A code whose first known sector dyad has is kept: ``[~GOVMED]``
+    is GOV; ``[~AGR]`` (no dyad sector) is left out, as are organisation codes (``[NGO~]``)."""
+    subs: dict[str, list[str]] = {}
+    out: dict[str, list[Any]] = {}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = _strip(raw).strip()
+        if not line:
+            continue
+        m = re.match(r"!(\w+)!\s*=\s*(.+)", line)
+        if m:
+            subs[m.group(1)] = [w.strip() for w in m.group(2).split(",") if w.strip()]
+            continue
+        m = re.match(r"([^\[{]+?)\s*(\{[^}]*\})?\s*\[([^\]]*)\]", line)
+        if not m:
+            problems.append(f"line {n}: not read: {line}")
+            continue
+        term, plural, code = m.group(1).strip(), m.group(2), m.group(3).strip()
+        if not code.startswith("~"):
+            problems.append(f"line {n}: an organisation code, left out: {line}")
+            continue
+        code = code[1:]
+        sector = next(
+            (code[i : i + 3] for i in range(0, len(code), 3) if code[i : i + 3] in sectors), None
+        )
+        if sector is None:
+            problems.append(f"line {n}: no dyad sector in {code}, left out: {line}")
+            continue
+        terms = [term]
+        for name, words in subs.items():
+            if f"!{name}!" in term:
+                terms = [term.replace(f"!{name}!", w) for w in words]
+        for t in terms:
+            word = _word(t.rstrip("_")).strip()
+            if not word or word in seen or "!" in word:
+                continue
+            seen.add(word)
+            entry: Any = word
+            if plural is not None:
+                forms = plural.strip("{}").split()
+                # "{}": no plural of its own; "{X}": X is its plural
+                entry = {"term": word, "plural": _word(forms[0]) if forms else word}
+            out.setdefault(sector, []).append(entry)
+    return out, problems
+
+
+# -- discards ---------------------------------------------------------------------------------
+
+
+def convert_discards(text: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Phoenix discards: phrases whose sentence ("sentence") or whole story ("story", a "+"
+    line) PETRARCH does not code, because they are sport, entertainment, natural history and
+    the like. A phrase ending in "_" matches whole words; others match any word that begins
+    with their last word ("WICKET" also "wickets"), as in PETRARCH. Bare years and "years
+    ago"-like phrases are left out: dyad dates an event of 1945 as 1945 instead."""
+    out: dict[str, list[str]] = {"sentence": [], "story": []}
+    problems: list[str] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = _strip(raw).strip()
+        if not line:
+            continue
+        story = line.startswith("+")
+        phrase = line.lstrip("+").strip()
+        if not phrase:
+            continue
+        if re.fullmatch(r"\d+", phrase) or re.search(r"\b(AGO|LATER)\b", phrase):
+            problems.append(f"line {n}: a date, left out: {line}")
+            continue
+        whole = phrase.endswith("_")
+        words = phrase.strip("_").replace("_", " ").lower().split()
+        item = " ".join(words) + ("" if whole else "*")
+        out["story" if story else "sentence"].append(item)
+    return {k: sorted(set(v)) for k, v in out.items()}, problems
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _verbs(a: argparse.Namespace, text: str) -> tuple[str, list[str]]:
+    known = {str(k) for k in yaml.safe_load(a.codes.read_text("utf-8"))}
+    data, problems = convert(text, known, only_found_with=not a.whole_block)
+    # one pattern a line, so a diff of a new dictionary shows what changed
+    body = _dump({k: data[k] for k in ("forms", "classes")}) + "patterns:\n"
+    for p in data["patterns"]:
+        line = yaml.safe_dump(p, default_flow_style=True, sort_keys=False, width=10**6)
+        body += f"- {line.strip()}\n"
+    extra = [
+        "# Each pattern's `origin` is its verb block and line there. Format: dyad/data/README.md.",
+        "# dyad's own patterns (patterns.yaml) are tried first; these fill in what they lack.",
+    ]
+    summary = f"{len(data['patterns'])} patterns, {len(data['classes'])} classes"
+    return _header("event patterns", a.dictionary, text, extra) + body, [summary, *problems]
+
+
+def _agents(a: argparse.Namespace, text: str) -> tuple[str, list[str]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from dyad.types import SECTORS
+
+    data, problems = convert_agents(text, set(SECTORS))
+    extra = [
+        "# Agent nouns (format of agents.yaml): dyad reads them after its own agents.yaml, and a",
+        "# term dyad's own file has keeps dyad's sector.",
+    ]
+    summary = f"{sum(len(v) for v in data.values())} agent terms"
+    return _header("agent nouns", a.dictionary, text, extra) + _dump(data), [summary, *problems]
+
+
+def _discards(a: argparse.Namespace, text: str) -> tuple[str, list[str]]:
+    data, problems = convert_discards(text)
+    extra = [
+        "# `sentence`: a sentence holding one of these phrases is not coded; `story`: no sentence",
+        "# of a story holding one is. A final `*` matches any word that begins with the last word.",
+    ]
+    summary = f"{len(data['sentence'])} sentence and {len(data['story'])} story discards"
+    return _header("discards", a.dictionary, text, extra) + _dump(data), [summary, *problems]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("dictionary", type=Path)
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument(
+    sub = ap.add_subparsers(dest="kind", required=True)
+    verbs = sub.add_parser("verbs", help="the CAMEO verb dictionary -> event patterns")
+    verbs.add_argument(
         "--codes",
         type=Path,
         default=Path(__file__).resolve().parent.parent / "src/dyad/data/events/cameo.yaml",
     )
-    ap.add_argument("--problems", action="store_true", help="list what was not converted")
-    ap.add_argument(
+    verbs.add_argument(
         "--whole-block",
         action="store_true",
         help="apply each pattern to every verb of its block, not only the verb it was found with",
     )
+    sub.add_parser("agents", help="a Phoenix agents dictionary -> agent nouns")
+    sub.add_parser("discards", help="a Phoenix discards list -> sentence and story discards")
+    for p in sub.choices.values():
+        p.add_argument("dictionary", type=Path)
+        p.add_argument("--out", type=Path, required=True)
+        p.add_argument("--problems", action="store_true", help="list what was not converted")
     a = ap.parse_args(argv)
     text = a.dictionary.read_text("utf-8", errors="replace")
-    known = {str(k) for k in yaml.safe_load(a.codes.read_text("utf-8"))}
-    data, problems = convert(text, known, only_found_with=not a.whole_block)
-    digest = hashlib.sha256(a.dictionary.read_bytes()).hexdigest()
-    # one pattern a line, so a diff of a new dictionary shows what changed
-    dump = {"sort_keys": False, "allow_unicode": True, "width": 100}
-    body = yaml.safe_dump({k: data[k] for k in ("forms", "classes")}, **dump) + "patterns:\n"
-    for p in data["patterns"]:
-        line = yaml.safe_dump(p, default_flow_style=True, sort_keys=False, width=10**6)
-        body += f"- {line.strip()}\n"
-    a.out.write_text(_header(a.dictionary, digest, text) + body, "utf-8")
-    print(
-        f"{a.out}: {len(data['patterns'])} patterns, {len(data['classes'])} classes; "
-        f"{len(problems)} lines not converted",
-        file=sys.stderr,
-    )
+    body, (summary, *problems) = {"verbs": _verbs, "agents": _agents, "discards": _discards}[
+        a.kind
+    ](a, text)
+    a.out.write_text(body, "utf-8")
+    print(f"{a.out}: {summary}; {len(problems)} lines not converted", file=sys.stderr)
     if a.problems:
         print("\n".join(problems), file=sys.stderr)
     return 0

@@ -13,11 +13,13 @@ import yaml
 
 from conftest import ROOT, triples
 
-_spec = importlib.util.spec_from_file_location("convert_cameo", ROOT / "scripts/convert_cameo.py")
+_spec = importlib.util.spec_from_file_location(
+    "convert_petrarch", ROOT / "scripts/convert_petrarch.py"
+)
 assert _spec is not None and _spec.loader is not None
-convert_cameo = importlib.util.module_from_spec(_spec)
-sys.modules["convert_cameo"] = convert_cameo
-_spec.loader.exec_module(convert_cameo)
+convert_petrarch = importlib.util.module_from_spec(_spec)
+sys.modules["convert_petrarch"] = convert_petrarch
+_spec.loader.exec_module(convert_petrarch)
 
 SAMPLE = """
 ####### SYNONYM SETS #######
@@ -61,7 +63,7 @@ def _line(fragment: str) -> str:
 
 
 def _converted(only_found_with: bool = True) -> dict:
-    data, problems = convert_cameo.convert(SAMPLE, CODES, only_found_with=only_found_with)
+    data, problems = convert_petrarch.convert(SAMPLE, CODES, only_found_with=only_found_with)
     assert [p.split(": ", 1)[1] for p in problems] == ["CAMEO code 2999 unknown; left out"]
     return data
 
@@ -114,7 +116,7 @@ def test_the_written_file_loads_with_its_license(tmp_path: Path) -> None:
         "# The MIT License (MIT)\n# Copyright (c) 2015 Someone\n" + SAMPLE, "utf-8"
     )
     out = tmp_path / "verbs.yaml"
-    assert convert_cameo.main([str(dictionary), "--out", str(out)]) == 0
+    assert convert_petrarch.main(["verbs", str(dictionary), "--out", str(out)]) == 0
     text = out.read_text("utf-8")
     assert "# The MIT License (MIT)" in text and "CAMEO.test.txt" in text
     data = yaml.safe_load(text)
@@ -127,7 +129,7 @@ def test_the_shipped_lexicon_is_the_converters_output(tmp_path: Path) -> None:
     if not source.exists():
         pytest.skip("the shared dictionaries are not beside the repository")
     out = tmp_path / "cameo_verbs.yaml"
-    convert_cameo.main([str(source), "--out", str(out)])
+    convert_petrarch.main(["verbs", str(source), "--out", str(out)])
     shipped = ROOT / "src/dyad/data/events/cameo_verbs.yaml"
     assert out.read_text("utf-8") == shipped.read_text("utf-8")
 
@@ -150,3 +152,55 @@ def test_explain_names_the_lexicon(pipeline) -> None:
     assert "dyad pattern" in out
     out = explain("The rebels seized control of Kidal.", dt.date(2013, 1, 30), pipeline=pipeline)
     assert "CAMEO 2.0 APPREHEND line" in out
+
+
+AGENTS = """
+!PERSON! = MAN, WOMAN
+# a comment
+FARMER [~AGR]
+CONGRESS!PERSON! [~LEG]
+FOREIGN_MINISTER [~GOVFRM]
+POLICE {} [~COP]
+ATTORNEY_GENERAL {ATTORNEYS_GENERAL} [~GOVATG]
+HUMAN_RIGHTS_BODY  [NGO~]
+"""
+
+
+def test_agents_keep_the_sectors_dyad_has() -> None:
+    data, problems = convert_petrarch.convert_agents(AGENTS, {"LEG", "GOV", "COP"})
+    assert data["LEG"] == ["congressman", "congresswoman"]
+    assert data["GOV"] == [
+        "foreign minister",
+        {"term": "attorney general", "plural": "attorneys general"},
+    ]
+    assert data["COP"] == [{"term": "police", "plural": "police"}]
+    assert len(problems) == 2  # farmer (no dyad sector), the organisation code
+
+
+DISCARDS = """
+# Story-level discards are indicated with a '+'.
+1944
+YEARS AGO
+CRICKET   # a comment
+GOLF_CLUB_
++GRAND PRIX
+"""
+
+
+def test_discards_sentence_and_story() -> None:
+    data, problems = convert_petrarch.convert_discards(DISCARDS)
+    assert data == {"sentence": ["cricket*", "golf club"], "story": ["grand prix*"]}
+    assert len(problems) == 2  # a year and a "years ago"
+
+
+def test_the_shipped_agents_and_discards_are_the_converters_output(tmp_path: Path) -> None:
+    shared = ROOT.parent / "shared/data/dictionaries"
+    if not shared.exists():
+        pytest.skip("the shared dictionaries are not beside the repository")
+    for kind, name, shipped in [
+        ("agents", "Phoenix.agents.txt", "actors/agents_phoenix.yaml"),
+        ("discards", "Phoenix.discards.txt", "events/discards.yaml"),
+    ]:
+        out = tmp_path / f"{kind}.yaml"
+        convert_petrarch.main([kind, str(shared / name), "--out", str(out)])
+        assert out.read_text("utf-8") == (ROOT / "src/dyad/data" / shipped).read_text("utf-8")
