@@ -237,3 +237,44 @@ def test_speech_acts_are_coded_and_their_actions_are_not(
 def test_an_assessment_of_a_threat_is_no_threat(coder) -> None:
     text = "A Somali army commander said the militants pose a serious threat to the city."
     assert not any(p == "THREATEN" for _, _, p in triples(coder(text, WED)))
+
+
+def test_the_next_pattern_when_the_first_lacks_its_arguments(coder) -> None:
+    # "protest against" as a complaint needs someone complained to; as a protest it does not
+    got = coder("Thousands of Kenyans protested on Monday against the attack on the mall.", WED)
+    assert ("KEN", "KEN", "PROTEST") in triples(got)
+
+
+def test_the_agency_is_the_organisation_just_named(coder) -> None:
+    text = "Iran and the IAEA held talks in Vienna, a week after the agency accused Tehran."
+    got = triples(coder(text, WED))
+    assert ("IGO", "IRN", "ACCUSE") in got
+    assert {("IRN", "IGO", "CONSULT"), ("IGO", "IRN", "CONSULT")} <= got
+    assert not any(t == "AUT" for _, t, _ in got)  # Vienna is where, not with whom
+
+
+@pytest.mark.parametrize(
+    ("text", "plover", "day"),
+    [
+        # a date attached to an event noun dates that event, not the clause around it
+        ("Kenyans rallied on Monday against last week's attack in Nairobi.", "PROTEST", 3),
+        ("Kenyans rallied against last week's attack in Nairobi.", "PROTEST", None),
+        # a clause "after" another happened at another time
+        (
+            "Iran held talks with the IAEA on Friday, after the agency accused Tehran.",
+            "ACCUSE",
+            None,
+        ),
+        (
+            "Iran held talks with the IAEA on Friday, after the agency accused Tehran.",
+            "CONSULT",
+            31,
+        ),
+    ],
+)
+def test_a_date_dates_its_own_clause(coder, text: str, plover: str, day: int | None) -> None:
+    (event,) = [e for e in coder(text, WED) if e.plover == plover]
+    if day is None:
+        assert event.date.precision == DatePrecision.DOCUMENT
+    else:
+        assert event.date.precision == DatePrecision.DAY and event.date.date.day == day

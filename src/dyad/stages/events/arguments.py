@@ -22,7 +22,7 @@ from dyad.stages.actors import (
     resolve,
 )
 from dyad.stages.events.lexicon import Frame, Pattern
-from dyad.stages.factuality import PRESUPPOSING_PREPS, Factuality
+from dyad.stages.factuality import Factuality
 from dyad.tree import ancestors, children, clause_tokens, prep_objects, with_conjuncts
 from dyad.types import Actor, ActorMention, Location
 
@@ -70,6 +70,9 @@ OBJECT_CONTROL = frozenset(
 )
 
 REL_PRONOUNS = frozenset(["that", "which", "who", "whom", "whose"])
+# Prepositions whose event noun is done by the clause's subject: "called for sanctions",
+# "took part in the talks", "agreed on a truce", "resorted to force", "pushed for talks".
+AGENT_SHARING_PREPS = frozenset(["for", "in", "on", "to", "into", "toward", "towards", "with"])
 
 # Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
 INSTRUMENT_NOUNS = frozenset(
@@ -101,6 +104,10 @@ PAIR_NOUNS = frozenset(
      "president", "state", "capital", "side", "party"]
 )  # fmt: skip
 
+ANAPHORIC_GROUP_NOUNS = frozenset(
+    ["agency", "organization", "organisation", "group", "movement", "alliance", "bloc",
+     "coalition", "body", "faction", "militia", "network", "outfit", "watchdog"]
+)  # fmt: skip
 ANAPHORIC_STATE_NOUNS = frozenset(
     ["country", "nation", "state", "government", "republic", "kingdom"]
 )
@@ -305,6 +312,9 @@ class Arguments:
                         for s in sources
                     )
                 ]
+                if slot == "object_place":
+                    # the place is where, not who: the country, not its capital's government
+                    mentions = [_country_only(m) for m in mentions]
                 found += mentions
                 if (
                     not mentions
@@ -337,8 +347,10 @@ class Arguments:
         first: ActorMention | None = None
         for h in with_conjuncts(head):
             h = counted(self._antecedent(h), sent)
-            m = self._state_anaphor(h, sent, discourse) or noun_phrase_actor(
-                h, sent, discourse, ctx.index
+            m = (
+                self._state_anaphor(h, sent, discourse)
+                or self._group_anaphor(h, sent, discourse)
+                or noun_phrase_actor(h, sent, discourse, ctx.index)
             )
             if m is None:
                 continue
@@ -454,6 +466,28 @@ class Arguments:
             return None
         return ActorMention(token.i, token.i + 1, token.text, known.actor, 0.8, "coreference")
 
+    @staticmethod
+    def _group_anaphor(
+        token: Token, sent: SentenceActors, discourse: Discourse
+    ) -> ActorMention | None:
+        """ "the agency", "the group", "the alliance": the organisation last named, in this
+        sentence or the story."""
+        if token.lemma_.lower() not in ANAPHORIC_GROUP_NOUNS or token.pos_ != "NOUN":
+            return None
+        det = [c for c in token.children if c.dep_ in {"det", "poss"}]
+        if not det or det[0].lower_ not in {"the", "this", "that"}:
+            return None
+        if any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i):
+            return None  # "the Taliban movement", "the NATO alliance": named
+        earlier = [m for m in sent.matches if m.end <= token.i and m.entry.kind == "group"]
+        actor = resolve(earlier[-1].entry, discourse.day) if earlier else None
+        if actor is None:
+            known = discourse.last({"group"}, window=6)
+            actor = known.actor if known is not None else None
+        if actor is None:
+            return None
+        return ActorMention(token.i, token.i + 1, token.text, actor, 0.8, "coreference")
+
     def subject_tokens(self, token: Token, depth: int = 0) -> list[Token]:
         """Who does ``token``: its subject, or the subject it shares with its governor."""
         if depth > 6:
@@ -482,9 +516,10 @@ class Arguments:
                 token.dep_ == "pobj"
                 and token.head.dep_ == "prep"
                 and token.head.head.pos_ == "VERB"
-                and token.head.lower_ not in PRESUPPOSING_PREPS
+                and token.head.lower_ in AGENT_SHARING_PREPS
             ):
-                # "called for sanctions": the caller's; not "met after the invasion"
+                # "called for sanctions", "took part in the talks": the caller's; not "met
+                # after the invasion", "protested against the attack"
                 return self.subject_tokens(token.head.head, depth + 1)
             return []
         agent = prep_objects(token, {"by"})
@@ -740,6 +775,14 @@ def _owners(token: Token, depth: int = 0) -> list[Token]:
             # "a ceasefire declared by Ukraine's president", "a plan drawn up by Egypt"
             out += [o for a in c.children if a.dep_ == "agent" for o in children(a, "pobj")]
     return out
+
+
+def _country_only(m: ActorMention) -> ActorMention:
+    a = m.actor
+    if not a.code or a.kind == "person":
+        return m
+    actor = Actor(a.code, a.country, None, a.country or a.code, "country")
+    return ActorMention(m.start, m.end, m.text, actor, m.confidence, m.how)
 
 
 def _as_target(source: ActorMention, code: str | None) -> ActorMention | None:

@@ -77,18 +77,23 @@ class Coder:
         sent = SentenceActors(doc, self.actors.find(doc, self.nlp))
         coded: list[tuple[Event, Decision]] = []
         decisions: list[Decision] = []
-        frames = [f for f in (self.patterns.match(t) for t in doc) if f is not None]
+        options = [found for found in (self.patterns.matches(t) for t in doc) if found]
         # "lodged an official protest": the verb's object is its event, not another one
-        taken = {f.obj.i for f in frames if f.obj is not None and f.pattern.kind == "verb"}
-        for frame in frames:
-            token = frame.trigger
-            if frame.pattern.kind == "noun" and token.i in taken:
+        taken = {f.obj.i for f, *_ in options if f.obj is not None and f.pattern.kind == "verb"}
+        triggers = frozenset(frames[0].trigger.i for frames in options)
+        for frames in options:
+            token = frames[0].trigger
+            if frames[0].pattern.kind == "noun" and token.i in taken:
                 continue
-            decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
-            decisions.append(decision)
-            coded += [
-                (e, decision) for e in self._code_frame(frame, sent, ctx, discourse, decision)
-            ]
+            for frame in frames:
+                # the most specific pattern first; the next only if the sentence lacks the
+                # arguments it needs ("protested against the attack": no one to protest to)
+                decision = Decision(token.text, token.i, frame.pattern.describe(), False, "")
+                decisions.append(decision)
+                events = self._code_frame(frame, sent, ctx, discourse, decision, triggers)
+                coded += [(e, decision) for e in events]
+                if events or not _lacks_arguments(decision.reason):
+                    break
         kept, dropped = decide.one_per_thing_said(coded)
         for d in dropped:
             d.reason += "; without a target, while the sentence codes it with one"
@@ -132,6 +137,7 @@ class Coder:
         ctx: SentenceContext,
         discourse: Discourse,
         decision: Decision,
+        triggers: frozenset[int] = frozenset(),
     ) -> list[Event]:
         token, p = frame.trigger, frame.pattern
         fact = assess(token)
@@ -244,7 +250,7 @@ class Coder:
         as_said = modality == Modality.ASSERTED and plover_override == p.plover
         if p.reciprocal and not p.reverse and as_said:
             pairs += named_back
-        when = decide.event_date(token, ctx.pub_date, fact)
+        when = decide.event_date(token, ctx.pub_date, fact, triggers)
         events = [
             self._event(
                 frame, cameo, info, plover, src, tgt, when, location, modality, ctx, confidence
@@ -339,6 +345,10 @@ class Coder:
             modality=modality,
             confidence=round(min(1.0, confidence), 3),
         )
+
+
+def _lacks_arguments(reason: str) -> bool:
+    return "no target actor" in reason or "no source actor" in reason
 
 
 def _describe(e: Event) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from dyad.stages import dates
 from dyad.stages.events.lexicon import Frame, Pattern, conflictual
 from dyad.stages.factuality import Factuality
-from dyad.tree import children, clause_tokens, in_quote, is_infinitive, is_root, will
+from dyad.tree import ancestors, children, clause_tokens, in_quote, is_infinitive, is_root, will
 from dyad.types import ActorMention, Event, EventDate, Modality
 
 if TYPE_CHECKING:
@@ -215,14 +215,26 @@ def intent(
     )
 
 
-def event_date(token: Token, pub_date: dt.date | None, fact: Factuality) -> EventDate:
-    """The date of the predicate's own clause, else of a clause above it, else of the clause
-    that reports it, else the publication date."""
+# A clause under "after", "before", "since"… happened at another time than its main clause.
+ANOTHER_TIME = frozenset(["after", "before", "since", "until", "till", "once", "following"])
+
+
+def event_date(
+    token: Token,
+    pub_date: dt.date | None,
+    fact: Factuality,
+    triggers: frozenset[int] = frozenset(),
+) -> EventDate:
+    """The date of the predicate's own clause, else of a clause above it that happened at
+    the same time, else of the clause that reports it, else the publication date. A date
+    belongs to the clause it is attached to, not to an event noun or a clause inside it:
+    in "protested on Monday against last week's attack", the protest is on Monday and the
+    attack last week. ``triggers``: the sentence's other event words (by token index)."""
     current = token
     for _ in range(6):
         # "said on Thursday that it would release the pilot on Friday": the next Friday
         future = will(current) or (current.i == token.i and fact.modality == Modality.FUTURE)
-        found = date_in(clause_tokens(current), pub_date, future)
+        found = date_in(current, pub_date, future, triggers)
         if found is not None:
             return found
         if current.pos_ in {"NOUN", "PROPN"} and not is_root(current):
@@ -234,28 +246,49 @@ def event_date(token: Token, pub_date: dt.date | None, fact: Factuality) -> Even
             found = dates.resolve(ent.text, pub_date, future)
             if found is not None:
                 return found
+        if current.dep_ == "advcl" and any(
+            m.lower_ in ANOTHER_TIME for m in children(current, "mark", "prep", "advmod")
+        ):
+            break  # "a week after the agency accused Tehran": not the week of the talks
         if current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"} and not is_root(current):
             current = current.head if current.dep_ != "pcomp" else current.head.head
             continue
         break
     if fact.speech_verb is not None:
-        found = date_in(clause_tokens(fact.speech_verb), pub_date, will(fact.speech_verb))
+        found = date_in(fact.speech_verb, pub_date, will(fact.speech_verb), triggers)
         if found is not None:
             return found
     return dates.document_date(pub_date)
 
 
-def date_in(tokens: list[Token], base: dt.date | None, future: bool) -> EventDate | None:
-    ids = {t.i for t in tokens}
-    if not tokens:
-        return None
-    doc = tokens[0].doc
+def date_in(
+    head: Token, base: dt.date | None, future: bool, triggers: frozenset[int] = frozenset()
+) -> EventDate | None:
+    """The first date of ``head``'s own clause: attached to ``head`` itself, or to a word of
+    its clause that is neither an event word (``triggers``) nor a verb of its own."""
+    clause = {t.i for t in clause_tokens(head)}
+    doc = head.doc
     for ent in doc.ents:
-        if ent.label_ in {"DATE", "TIME"} and ent.root.i in ids:
-            found = dates.resolve(ent.text, base, future)
-            if found is not None:
-                return found
+        if ent.label_ not in {"DATE", "TIME"} or ent.root.i not in clause:
+            continue
+        at = attachment(ent.root)
+        if at.i != head.i and (at.i in triggers or at.pos_ in {"VERB", "AUX"}):
+            continue  # the date of another event of the clause
+        found = dates.resolve(ent.text, base, future)
+        if found is not None:
+            return found
     return None
+
+
+def attachment(date: Token) -> Token:
+    """The word a date expression modifies: "on Monday" -> the verb "on" hangs off; "last
+    week's attack" -> "attack"; "signed Friday" -> "signed"."""
+    current = date
+    for up in ancestors(date):
+        if current.dep_ not in {"pobj", "prep", "pcomp"}:
+            break
+        current = up
+    return current if current.i != date.i else date.head
 
 
 E = TypeVar("E")

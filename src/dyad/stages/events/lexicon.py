@@ -27,7 +27,7 @@ COMPLEMENTS = frozenset(
 
 DEFAULT_TARGETS = (
     "dobj", "dative", "nsubjpass", "with", "to", "against", "on", "at", "into", "toward",
-    "towards", "upon", "from", "over", "between", "owner", "object_place",
+    "towards", "upon", "from", "over", "between", "owner",
 )  # fmt: skip
 
 PATTERN_KEYS = frozenset(
@@ -307,21 +307,23 @@ class PatternBook:
     def match(self, token: Token) -> Frame | None:
         """The most specific pattern whose constraints hold for ``token``; for a verb that no
         pattern knows but that someone says another "must" do, a generic frame (a demand)."""
-        best: Frame | None = None
+        found = self.matches(token)
+        return found[0] if found else None
+
+    def matches(self, token: Token) -> list[Frame]:
+        """Every pattern whose constraints hold for ``token``, most specific first, from the
+        first lexicon (in ``LEXICONS`` order) that has any: the coder takes the next when
+        the sentence lacks the arguments the first needs."""
         for patterns in self.candidates(token):
-            for p in patterns:
-                frame = self._fits(token, p)
-                if frame is not None and (best is None or p.specificity > best.pattern.specificity):
-                    best = frame
-            if best is not None:
-                break  # a lexicon earlier in LEXICONS overrides those after it
-        if (
-            best is None
-            and token.pos_ == "VERB"
-            and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in token.children)
+            frames = [f for f in (self._fits(token, p) for p in patterns) if f is not None]
+            if frames:
+                # stable: of equally specific patterns the one listed first comes first
+                return sorted(frames, key=lambda f: -f.pattern.specificity)
+        if token.pos_ == "VERB" and any(
+            c.dep_ == "aux" and c.lower_ in DEONTIC for c in token.children
         ):
-            best = Frame(token, generic(token), "", None)
-        return best
+            return [Frame(token, generic(token), "", None)]
+        return []
 
     def _fits(self, token: Token, p: Pattern) -> Frame | None:
         obj = None
