@@ -81,3 +81,23 @@ def test_dateline() -> None:
     )
     assert find_dateline(["ISLAMABAD, Sept. 5, 2018 (Newswire) - Talks began."]) == BASE
     assert find_dateline(["No date here at all."]) is None
+
+
+def test_a_recent_span_dates_what_happened_within_it() -> None:
+    base = dt.date(2014, 8, 26)  # a Tuesday
+    week = resolve("the past week", base, within=True)
+    assert week is not None and week.date == dt.date(2014, 8, 19)
+    assert week.precision == P.MONTH  # 19-25 August
+    days = resolve("the last two days", base, within=True)
+    assert days is not None and days.date == dt.date(2014, 8, 24)
+    assert resolve("recent days", base, within=True) is not None
+    # how long something lasted is no date: "for the past week"
+    assert resolve("the past week", base) is None
+
+
+def test_late_and_overnight() -> None:
+    base = dt.date(2014, 8, 26)
+    late = resolve("late Sunday", base)
+    assert late is not None and late.date == dt.date(2014, 8, 24)
+    night = resolve("overnight", base)
+    assert night is not None and night.date == dt.date(2014, 8, 25)

@@ -87,18 +87,48 @@ def document_date(base: dt.date | None) -> EventDate:
     return EventDate(base, DatePrecision.DOCUMENT, None)
 
 
-def resolve(expression: str, base: dt.date | None, future: bool = False) -> EventDate | None:
-    """The date an expression names, resolved against ``base``; None when it names no date."""
+def resolve(
+    expression: str, base: dt.date | None, future: bool = False, within: bool = False
+) -> EventDate | None:
+    """The date an expression names, resolved against ``base``; None when it names no date.
+
+    ``within``: the expression follows "in", "over", "during" or "within", so a span before
+    ``base`` ("in the past week", "over the last two days", "in recent days") is when the
+    event happened, not how long it lasted ("for the past week" names no date)."""
     text = " ".join(expression.split())
     if not text or len(text) > 80:
         return None
-    found = _resolve(text, base, future)
+    found = _recent(text.lower(), base) if within and base is not None else None
+    found = found or _resolve(text, base, future)
     if found is None:
         return None
     start, end = found
     if start.year < 1900 or end.year > 2200 or end < start:
         return None
     return EventDate(start, _precision(start, end), text)
+
+
+def _recent(low: str, base: dt.date) -> tuple[dt.date, dt.date] | None:
+    """ "the past week", "the last two days", "recent days": from that long before ``base``
+    to the day before it."""
+    m = re.fullmatch(
+        r"(?:the )?(?:past|last|previous|preceding) (?:(\w+) )?(day|week|month)s?|(?:the )?recent (day|week)s",
+        low.strip(" ,."),
+    )
+    if not m:
+        return None
+    unit = m.group(2) or m.group(3)
+    n = (
+        1
+        if m.group(1) is None
+        else _NUMBER_WORDS.get(m.group(1)) or (int(m.group(1)) if m.group(1).isdigit() else None)
+    )
+    if n is None or n > 12:
+        return None
+    if m.group(3):  # "recent days": about a week; "recent weeks": about a month
+        n, unit = (7, "day") if unit == "day" else (4, "week")
+    days = {"day": 1, "week": 7, "month": 30}[unit] * n
+    return base - dt.timedelta(days=days), base - dt.timedelta(days=1)
 
 
 @lru_cache(maxsize=4096)
@@ -142,7 +172,10 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
 
     if low in {"today", "tonight", "this morning", "this afternoon", "this evening", "now"}:
         return base, base
-    if low in {"yesterday", "last night", "yesterday morning", "yesterday evening"}:
+    low = re.sub(
+        r"^(late|early) (?=monday|tuesday|wednesday|thursday|friday|saturday|sunday)", "", low
+    )
+    if low in {"yesterday", "last night", "yesterday morning", "yesterday evening", "overnight"}:
         d = base - dt.timedelta(days=1)
         return d, d
     if low in {"tomorrow", "tomorrow morning"}:

@@ -274,7 +274,9 @@ def date_in(
         at = attachment(ent.root)
         if at.i != head.i and (at.i in triggers or at.pos_ in {"VERB", "AUX"}):
             continue  # the date of another event of the clause
-        found = dates.resolve(ent.text, base, future)
+        prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        within = prep is not None and prep.lower_ in {"in", "over", "during", "within"}
+        found = dates.resolve(ent.text, base, future, within)
         if found is not None:
             return found
     return None
