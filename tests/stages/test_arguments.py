@@ -154,3 +154,34 @@ def test_the_story_is_where_its_towns_are(pipeline) -> None:
     )
     assert ("MLI", "MLI", "ASSAULT") in got
     assert not any(s == "FRA" and p == "ASSAULT" for s, _, p in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "the Afghan insurgency" says who, not where; "in Peshawar" says where
+        (
+            "Afghan militants killed six people in Peshawar in the latest attack of the Afghan "
+            "insurgency.",
+            ("AFG", "PAK", "ASSAULT"),
+        ),
+        # a town the tagger takes for a people is still a place
+        (
+            "A car bomb near the town of Baqubah killed three Iraqi policemen, the army said.",
+            ("IRQ", "IRQ", "ASSAULT"),
+        ),
+        # "they" are the rebels who said it
+        (
+            "Ivorian rebels rejected the plan of Senegal on Friday and said they opposed any "
+            "deployment of French troops.",
+            ("CIV", "FRA", "REJECT"),
+        ),
+    ],
+)
+def test_places_and_sayers(coder, text: str, expected: tuple) -> None:
+    assert expected in triples(coder(text, DAY))
+
+
+def test_a_demand_keeps_its_direction(coder) -> None:
+    got = triples(coder("Washington said Beijing must drop the tariffs or face penalties.", DAY))
+    assert ("USA", "CHN", "REQUEST") in got and ("CHN", "USA", "REQUEST") not in got

@@ -1211,6 +1211,10 @@ def _clause_subject(
     return None
 
 
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+
+
 def _person_at(
     token: Token, sent: SentenceActors, discourse: Discourse, index: int
 ) -> Actor | None:
@@ -1265,16 +1269,28 @@ def _pronoun(
         return here(clause_subject)
     own_subject = clause_subject if is_object else None
     verb = head.head
-    if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "ccomp" and low in _PRONOUNS_PERSON:
-        # "Pompeo said he had pressed Pakistan": the one who says "he" did is, first, the sayer
+    if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "ccomp":
+        # "Pompeo said he had pressed Pakistan", "Iran said it would…", "the rebels rejected
+        # the plan and said they…": the one who says "he", "it", "they" did is, first, the sayer
+        said = climb(verb.head, {"conj"}) if not _has_subject(verb.head) else verb.head
         sayer = next(
-            (c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < head.i),
+            (c for c in said.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i < head.i),
             None,
         )
-        if sayer is not None:
+        if sayer is not None and low in _PRONOUNS_PERSON:
             found = _person_at(sayer, sent, discourse, index)
             if found is not None:
                 return here(found)
+        elif sayer is not None and sayer.lower_ not in _PRONOUNS_PERSON | _FIRST_PERSON:
+            said_by = sent.by_token.get(sayer.i)
+            if said_by is not None and said_by.entry.kind == "agent":
+                agent = noun_phrase_actor(sayer, sent, discourse, index)
+                if agent is not None and low in _PRONOUNS_PLURAL:
+                    return here(agent.actor, agent.confidence, agent.how)
+            elif said_by is not None and _kind(said_by.entry) in kinds:
+                actor = resolve(said_by.entry, discourse.day)
+                if actor is not None:
+                    return here(actor)
     if head.dep_ in {"nsubj", "nsubjpass"} and verb.dep_ == "conj":
         # "He said …, and he warned …": the second "he" is the first
         verb = climb(verb, {"conj"})

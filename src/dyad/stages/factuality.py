@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dyad.tree import climb, is_root
+from dyad.tree import ancestors, climb, is_root
 from dyad.types import Modality
 
 if TYPE_CHECKING:
@@ -464,9 +464,14 @@ def _is_question(token: Token) -> bool:
 
 
 def _speaker_of(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in {"nsubj", "nsubjpass"}:
-            return c
+    """The subject of a speech verb; of the first verb for a second one that shares it
+    ("the students marched and said…")."""
+    for v in [verb, *(ancestors(verb) if verb.dep_ == "conj" else [])]:
+        for c in v.children:
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                return c
+        if v.dep_ != "conj":
+            break
     return None
 
 

@@ -104,6 +104,14 @@ PAIR_NOUNS = frozenset(
      "president", "state", "capital", "side", "party"]
 )  # fmt: skip
 
+# Nouns that name a place: their modifiers say where ("the Iraqi capital", "Kurdish villages").
+PLACE_NOUNS = frozenset(
+    ["town", "city", "village", "capital", "province", "region", "area", "district", "state",
+     "border", "territory", "camp", "port", "coast", "island", "valley", "countryside", "street",
+     "neighborhood", "neighbourhood", "suburb", "enclave", "zone", "county", "governorate",
+     "municipality", "prefecture", "oblast", "settlement", "base", "airport", "outskirts",
+     "north", "south", "east", "west", "part", "side", "frontier", "highlands", "mountains"]
+)  # fmt: skip
 ANAPHORIC_GROUP_NOUNS = frozenset(
     ["agency", "organization", "organisation", "group", "movement", "alliance", "bloc",
      "coalition", "body", "faction", "militia", "network", "outfit", "watchdog"]
@@ -732,7 +740,8 @@ class Arguments:
                 return Location(
                     name, actor.country, loc.lat if loc else None, loc.lon if loc else None
                 )
-        if not named_only and not token.ent_type_ and token.pos_ == "PROPN":
+        if not named_only and token.pos_ == "PROPN" and token.ent_type_ not in {"GPE", "LOC"}:
+            # the tagger takes many a small town for a people or a person ("near Samarra")
             loc = self.book.place(token.text)
             if loc is not None:
                 return loc
@@ -746,7 +755,10 @@ class Arguments:
                 actor = resolve(e, discourse.day)
                 if actor is not None:
                     return Location(text, actor.country)
-        for child in children(token, "compound", "amod"):
+        # "the Iraqi capital", "southern Lebanese villages": a place noun's modifier; not
+        # "the Palestinian uprising", whose modifier names who rose up
+        modifiers = children(token, "compound", "amod") if token.lemma_ in PLACE_NOUNS else []
+        for child in modifiers:
             found = self.place_of(child, sent, discourse)
             if found is not None:
                 return found

@@ -207,11 +207,14 @@ class Coder:
             ) + "no source actor"
             return []
         unresolved: list[Token] = []
+        targets_given = targets
         if targets is None:
             targets = self.arguments.targets(
                 frame, embedded, sent, discourse, ctx, sources, unresolved
             )
-        if p.reverse:
+        if p.reverse and targets_given is None:
+            # "received aid from X": the giver is the source (not for a statement about the
+            # action, whose speaker and addressee are already set)
             givers = targets
             targets = [s for s in sources if s.actor.code]
             sources = givers
