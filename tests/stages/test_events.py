@@ -278,3 +278,46 @@ def test_a_date_dates_its_own_clause(coder, text: str, plover: str, day: int | N
         assert event.date.precision == DatePrecision.DOCUMENT
     else:
         assert event.date.precision == DatePrecision.DAY and event.date.date.day == day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Putin and Erdogan spoke by phone on Tuesday.", {("RUS", "TUR", "CONSULT")}),
+        (
+            "The Sudanese army and the rebels reached a ceasefire in Darfur.",
+            {("SDN", "SDN", "RETREAT")},
+        ),
+        ("Japan complained of Chinese ships entering its waters.", {("JPN", "CHN", "ACCUSE")}),
+        (
+            "The United States declared Hezbollah a terrorist organization.",
+            {("USA", "LBN", "SANCTION")},
+        ),
+        ("North Korea conducted a nuclear test on Monday.", {("PRK", "PRK", "MOBILIZE")}),
+        ("Iran tested a ballistic missile.", {("IRN", "IRN", "MOBILIZE")}),
+        (
+            "The German minister reaffirmed Ukraine's right to defend itself.",
+            {("DEU", "UKR", "SUPPORT")},
+        ),
+        (
+            "Kenyan troops entered Kismayo on Monday, two days after the militants abandoned "
+            "the city.",
+            {("KEN", "SOM", "MOBILIZE"), ("SOM", "SOM", "RETREAT")},
+        ),
+    ],
+)
+def test_phrases_of_news(coder, text: str, expected: set) -> None:
+    assert expected <= triples(coder(text, WED))
+
+
+def test_two_days_after_is_two_days_before(coder) -> None:
+    text = (
+        "Kenyan troops entered Kismayo on Monday, two days after the militants abandoned the city."
+    )
+    (retreat,) = [e for e in coder(text, WED) if e.plover == "RETREAT"]
+    assert retreat.date.date == dt.date(2018, 9, 1)  # Monday 3 September - 2 days
+
+
+def test_the_intent_to_agree_is_not_the_ceasefire(coder) -> None:
+    got = triples(coder("Bosnia and Slovenia agreed to a ceasefire.", WED))
+    assert ("BIH", "SVN", "AGREE") in got and ("BIH", "SVN", "RETREAT") not in got

@@ -901,7 +901,9 @@ def noun_phrase_actor(
     def mention(actor: Actor, how: str, conf: float = 1.0) -> ActorMention:
         return ActorMention(start, end, span_text, actor, conf, how)
 
-    if any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children):
+    ethnic = any(c.dep_ == "amod" and c.lower_ == "ethnic" for c in head.children)
+    head_match = sent.by_token.get(head.i)
+    if ethnic and not (head_match is not None and head_match.entry.kind == "agent"):
         # "ethnic Albanians", "ethnic Turks": people of a nation living where the story is,
         # not the state their name comes from; the caller finds the country
         return mention(Actor("", None, "CVL", name=span_text, kind="agent"), "agent", 0.6)

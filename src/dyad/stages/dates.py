@@ -52,7 +52,7 @@ _DURATION = re.compile(
     r"\brecent (years|months|weeks|days)|\blong\b|\bfor (a|the) (year|month|week)",
     re.I,
 )
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
@@ -111,17 +111,18 @@ def resolve(
 def _recent(low: str, base: dt.date) -> tuple[dt.date, dt.date] | None:
     """ "the past week", "the last two days", "recent days": from that long before ``base``
     to the day before it."""
-    m = re.fullmatch(
-        r"(?:the )?(?:past|last|previous|preceding) (?:(\w+) )?(day|week|month)s?|(?:the )?recent (day|week)s",
+    m = re.match(
+        r"(?:the )?(?:past|last|previous|preceding) (?:(\w+) )?(day|week|month)s?\b"
+        r"|(?:the )?recent (day|week)s\b",
         low.strip(" ,."),
-    )
+    )  # "the last two days", also "the last two days preceding the start of Ramadan"
     if not m:
         return None
     unit = m.group(2) or m.group(3)
     n = (
         1
         if m.group(1) is None
-        else _NUMBER_WORDS.get(m.group(1)) or (int(m.group(1)) if m.group(1).isdigit() else None)
+        else NUMBER_WORDS.get(m.group(1)) or (int(m.group(1)) if m.group(1).isdigit() else None)
     )
     if n is None or n > 12:
         return None
@@ -215,8 +216,8 @@ def _resolve(text: str, base: dt.date | None, future: bool) -> tuple[dt.date, dt
         return _month(year, month)
 
     m = re.fullmatch(r"(\w+) (day|week|month|year)s? (ago|earlier|before)", low)
-    if m and m.group(1) in _NUMBER_WORDS | {str(i): i for i in range(1, 100)}:
-        n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
+    if m and m.group(1) in NUMBER_WORDS | {str(i): i for i in range(1, 100)}:
+        n = NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
         return _ago(base, n, m.group(2))
 
     m = re.fullmatch(

@@ -580,6 +580,10 @@ def assess(token: Token) -> Factuality:
             )
             if mark in CONDITION_MARKS:
                 return Factuality(Modality.CONDITIONAL, mark)
+            if mark == "as" and current.tag_ == "VBN":
+                # "…, as alleged by Kiir": a parenthesis asserted on its own, whatever the
+                # clause it comments on says
+                break
             if mark in {"so", "lest"}:
                 return Factuality(Modality.FUTURE, mark)
             if mark in TIME_MARKS and head.pos_ in {"VERB", "AUX"}:

@@ -260,6 +260,14 @@ class Arguments:
                     for c in children(token, slot)
                     for o in (children(c, "pobj") if c.pos_ == "ADP" else [c])
                 ]
+                if slot == "dobj" and not heads:
+                    # "declared [Hezbollah a terrorist group]": the small clause's subject
+                    heads += [
+                        s
+                        for c in children(token, "ccomp")
+                        if c.pos_ == "NOUN"
+                        for s in children(c, "nsubj")
+                    ]
             elif slot == "owner":
                 # "rejected India's offer"; for an event noun, "condemnation of Hamas' attacks"
                 of = prep_objects(token, {"of"}) if token.pos_ == "NOUN" else []
@@ -337,6 +345,10 @@ class Arguments:
             return countryless
         if "place" in where:
             loc = self.location(token, sent, discourse, objects_too=True)
+            if loc is None and obj is not None and obj.lemma_ in PLACE_NOUNS:
+                # "deserted the city": a place the story named before, in its setting
+                setting = discourse.setting()
+                loc = Location(obj.text, setting) if setting else None
             if loc is not None and loc.country:
                 actor = Actor(loc.country, loc.country, None, loc.name, "country")
                 return [ActorMention(token.i, token.i + 1, loc.name, actor, 0.9, "place")]
@@ -720,8 +732,9 @@ class Arguments:
         if objects_too:
             for t in clause:
                 if t.dep_ == "dobj" and t.i in ids:
-                    loc = self.place_of(t, sent, discourse)
+                    loc = self.place_of(t, sent, discourse, named_only=False)
                     if loc is not None:
+                        discourse.locate(loc.country)
                         return loc
         return None
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from dyad.stages import dates
 from dyad.stages.events.lexicon import Frame, Pattern, conflictual
-from dyad.stages.factuality import Factuality
+from dyad.stages.factuality import ASSERTED, Factuality
 from dyad.tree import ancestors, children, clause_tokens, in_quote, is_infinitive, is_root, will
-from dyad.types import ActorMention, Event, EventDate, Modality
+from dyad.types import ActorMention, DatePrecision, Event, EventDate, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -246,10 +246,19 @@ def event_date(
             found = dates.resolve(ent.text, pub_date, future)
             if found is not None:
                 return found
-        if current.dep_ == "advcl" and any(
-            m.lower_ in ANOTHER_TIME for m in children(current, "mark", "prep", "advmod")
-        ):
-            break  # "a week after the agency accused Tehran": not the week of the talks
+        marks = [m.lower_ for m in children(current, "mark", "prep", "advmod")]
+        if current.dep_ == "advcl" and any(m in ANOTHER_TIME for m in marks):
+            # "entered the city, two days after al-Shabab announced…": two days before the
+            # entry; with no distance, at another time than it, so no date from it
+            shift = _distance(current, "after" in marks, "before" in marks)
+            if shift is not None:
+                outer = event_date(current.head, pub_date, ASSERTED, triggers)
+                if outer.date is not None and outer.precision in {
+                    DatePrecision.DAY,
+                    DatePrecision.DOCUMENT,
+                }:
+                    return EventDate(outer.date + shift, DatePrecision.DAY, outer.text)
+            break
         if current.dep_ in {"ccomp", "xcomp", "conj", "pcomp", "advcl"} and not is_root(current):
             current = current.head if current.dep_ != "pcomp" else current.head.head
             continue
@@ -259,6 +268,26 @@ def event_date(
         if found is not None:
             return found
     return dates.document_date(pub_date)
+
+
+def _distance(clause: Token, after: bool, before: bool) -> dt.timedelta | None:
+    """ "two days after", "a week before": how far a clause's time is from its main clause's
+    (negative for "after": the clause happened earlier)."""
+    if not (after or before):
+        return None
+    for c in children(clause, "npadvmod"):
+        unit = c.lemma_.lower()
+        if unit not in {"day", "week"}:
+            continue
+        counts = children(c, "nummod", "det")
+        n = dates.NUMBER_WORDS.get(counts[0].lower_) if counts else 1
+        if n is None and counts and counts[0].text.isdigit():
+            n = int(counts[0].text)
+        if n is None:
+            return None
+        days = n * (7 if unit == "week" else 1)
+        return dt.timedelta(days=-days if after else days)
+    return None
 
 
 def date_in(

@@ -378,6 +378,11 @@ class PatternBook:
             candidates += prep_objects(token, {"of"})
             candidates += children(token, "compound", "amod", "nmod")
             candidates.append(token)
+        # "declared al-Shabab a terrorist organisation": what the object is declared to be
+        candidates += [o for c in list(candidates) for o in children(c, "appos", "oprd")]
+        candidates += children(token, "oprd")
+        # "declared Hezbollah a terrorist organisation" parsed as a small clause
+        candidates += [c for c in children(token, "ccomp") if c.pos_ == "NOUN"]
         for c in list(candidates):
             if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c.i != token.i:
                 # "part of a military aid program", "the return of inspectors";
