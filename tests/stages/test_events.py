@@ -321,3 +321,10 @@ def test_two_days_after_is_two_days_before(coder) -> None:
 def test_the_intent_to_agree_is_not_the_ceasefire(coder) -> None:
     got = triples(coder("Bosnia and Slovenia agreed to a ceasefire.", WED))
     assert ("BIH", "SVN", "AGREE") in got and ("BIH", "SVN", "RETREAT") not in got
+
+
+def test_a_warning_about_how_things_are_is_no_threat(coder) -> None:
+    said = "The US envoy warned that the militants have been weakened but not defeated."
+    assert not any(p == "THREATEN" for _, _, p in triples(coder(said, WED)))
+    threat = "Russia warned that it would retaliate against any NATO attack."
+    assert ("RUS", "IGO", "THREATEN") in triples(coder(threat, WED))

@@ -153,6 +153,9 @@ class Coder:
                     "no action in the complement (a wish about a state, not a request)"
                 )
                 return []
+            if decide.warns_of_a_state(p, embedded):
+                decision.reason = "a warning about how things are, not a threat"
+                return []
             result = decide.complement_code(p, embedded)
             if result is None:
                 decision.reason = "the embedded action is not an event dyad codes"

@@ -98,6 +98,19 @@ def is_action(p: Pattern, embedded: Frame | None) -> bool:
     )
 
 
+def warns_of_a_state(p: Pattern, embedded: Frame | None) -> bool:
+    """ "warned that al-Shabab has been degraded" says how things are; "warned that it would
+    retaliate", "warned of consequences" threaten what is to come."""
+    if p.complement != "threat" or embedded is None or embedded.pattern.index != -1:
+        return False
+    action = embedded.trigger
+    return (
+        action.dep_ == "ccomp"
+        and not will(action)
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in action.children)
+    )
+
+
 def complement_code(p: Pattern, embedded: Frame | None) -> str | None:
     """The code of what a complement pattern says about its embedded action."""
     inner = embedded.cameo if embedded is not None and embedded.cameo else ""
