@@ -14,6 +14,7 @@ from dyad.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "data" / "seeds-dev"
+NEWS_DEV = SHARED / "data" / "news-dev"
 PLOVER_DEV = SHARED / "data" / "peer" / "plover_gsr.dev.jsonl"
 DICTIONARIES = SHARED / "data" / "dictionaries"
 SAMPLES = ROOT / "samples"

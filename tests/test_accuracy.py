@@ -1,4 +1,5 @@
-"""The accuracy gate: dyad's figures on the dev gold may not fall below the pinned floors.
+"""The accuracy gate: dyad's figures on the three dev sets (seeds-dev, news-dev, PLOVER dev) may
+not fall below the pinned floors.
 
 Floors live in ``accuracy_floors.json``; raise them when accuracy rises. The figures are the
 shared scorers' (a CLI test checks ``dyad evaluate`` agrees with them).
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLOVER_DEV, SEEDS
+from conftest import NEWS_DEV, PLOVER_DEV, SEEDS
 from dyad.api import extract
 from dyad.evaluate import evaluate
 
@@ -23,6 +24,18 @@ def seed_score(pipeline, tmp_path_factory):
     out = tmp_path_factory.mktemp("acc") / "seeds.jsonl"
     extract(sorted(SEEDS.glob("*.txt")), out, meta=SEEDS / "meta.csv", pipeline=pipeline)
     return evaluate(out, SEEDS / "gold.jsonl")
+
+
+@pytest.fixture(scope="module")
+def news_score(pipeline, tmp_path_factory):
+    out = tmp_path_factory.mktemp("acc") / "news.jsonl"
+    extract(
+        sorted((NEWS_DEV / "texts").glob("*.txt")),
+        out,
+        meta=NEWS_DEV / "meta.csv",
+        pipeline=pipeline,
+    )
+    return evaluate(out, NEWS_DEV / "gold.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +51,14 @@ def test_seed_articles(seed_score) -> None:
     assert seed_score.f1 >= floor["f1"], seed_score.summary()
     assert seed_score.precision >= floor["precision"], seed_score.summary()
     assert seed_score.recall >= floor["recall"], seed_score.summary()
+
+
+def test_news_reports(news_score) -> None:
+    floor = FLOORS["news_dev"]
+    assert news_score.trap_hits <= floor["max_trap_hits"], news_score.traps
+    assert news_score.f1 >= floor["f1"], news_score.summary()
+    assert news_score.precision >= floor["precision"], news_score.summary()
+    assert news_score.recall >= floor["recall"], news_score.summary()
 
 
 def test_plover_sentences(plover_score) -> None:

@@ -6,7 +6,7 @@ scorers read)::
     {"event_id", "mention_id", "doc_id", "date", "date_precision", "plover", "mode", "cameo",
      "goldstein", "quad_class", "source": {"text", "name", "code", "country", "sector"},
      "target": {...} | null, "location": {"name", "country", "lat", "lon"} | null,
-     "sentence", "start", "end", "trigger", "modality", "confidence", "mentions"}
+     "sentence", "start", "end", "trigger", "action", "modality", "confidence", "mentions"}
 
 ``plover_record`` follows the PLOVER specification's JSON fields (id, date, source and
 recipient as lists of actor objects, event, mode, quad_code, event_scale, event_loc, text,
@@ -67,6 +67,7 @@ _EVENT_FIELDS = [
     "start",
     "end",
     "trigger",
+    "action",
     "modality",
     "confidence",
     "mentions",
@@ -121,6 +122,7 @@ def event_record(e: Event, mentions: int | None = None) -> dict[str, Any]:
         "start": e.start,
         "end": e.end,
         "trigger": e.trigger,
+        "action": e.action,
         "modality": e.modality.value,
         "confidence": e.confidence,
     }

@@ -280,6 +280,9 @@ class Event:
     trigger: str  # the word(s) that carried the event
     modality: Modality = Modality.ASSERTED
     confidence: float = 1.0
+    # for a speech act (an intent, refusal, threat, demand): the action it is about, with its
+    # CAMEO code when dyad knows one ("resume talks (046)")
+    action: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,7 @@ class Coder:
                 decision.reason = "the embedded action is not an event dyad codes"
                 return []
             cameo = result
+        action = _action(embedded) if embedded is not None else None
         modality = Modality.ASSERTED
         confidence = 1.0
         sources = self.arguments.sources(frame, sent, ctx, discourse, fact)
@@ -184,6 +185,7 @@ class Coder:
                 modality = fact.modality
                 decision.reason = f"not asserted: {fact.modality.value} ({fact.cue})"
             else:
+                action = _action(frame)
                 cameo, sources, targets = converted.cameo, converted.sources, converted.targets
                 confidence = converted.confidence
                 plover_override = None
@@ -259,7 +261,18 @@ class Coder:
         when = decide.event_date(token, ctx.pub_date, fact, triggers)
         events = [
             self._event(
-                frame, cameo, info, plover, src, tgt, when, location, modality, ctx, confidence
+                frame,
+                cameo,
+                info,
+                plover,
+                src,
+                tgt,
+                when,
+                location,
+                modality,
+                ctx,
+                confidence,
+                action,
             )
             for src, tgt in pairs
         ]
@@ -298,6 +311,7 @@ class Coder:
         modality: Modality,
         ctx: SentenceContext,
         confidence: float,
+        action: str | None = None,
     ) -> Event:
         key = "|".join(
             [
@@ -350,7 +364,16 @@ class Coder:
             trigger=trigger,
             modality=modality,
             confidence=round(min(1.0, confidence), 3),
+            action=action,
         )
+
+
+def _action(frame: Frame) -> str:
+    """The action a speech act is about, as words and code: "resume talks (046)"."""
+    words = frame.trigger.lemma_.lower()
+    if frame.obj is not None and frame.obj.i != frame.trigger.i:
+        words += f" {frame.obj.text}"
+    return f"{words} ({frame.cameo})" if frame.cameo else words
 
 
 def _lacks_arguments(reason: str) -> bool:
