@@ -328,3 +328,10 @@ def test_a_warning_about_how_things_are_is_no_threat(coder) -> None:
     assert not any(p == "THREATEN" for _, _, p in triples(coder(said, WED)))
     threat = "Russia warned that it would retaliate against any NATO attack."
     assert ("RUS", "IGO", "THREATEN") in triples(coder(threat, WED))
+
+
+def test_calling_on_someone_is_a_visit_unless_it_asks_them_to_act(coder) -> None:
+    visit = "The Egyptian minister called on the Jordanian king at his palace in Amman."
+    assert ("EGY", "JOR", "CONSULT") in triples(coder(visit, WED))
+    ask = "The UN chief called on Israel to halt settlement building."
+    assert ("IGO", "ISR", "REQUEST") in triples(coder(ask, WED))

@@ -200,7 +200,8 @@ class Arguments:
                 else self.subject_tokens(e) + prep_objects(e, {"of"})
             )
             if not subj and e.dep_ == "xcomp":
-                subj = children(token, "dobj")  # "pressed Pakistan to act": Pakistan is asked
+                # "pressed Pakistan to act", "called on Israel to halt": the one asked
+                subj = children(token, "dobj") or prep_objects(token, {"on", "upon"})
             asked = [
                 m for h in subj for m in self.actors_of(h, sent, discourse, ctx) if m.actor.code
             ]

@@ -377,7 +377,7 @@ def _action(frame: Frame) -> str:
 
 
 def _lacks_arguments(reason: str) -> bool:
-    return "no target actor" in reason or "no source actor" in reason
+    return any(why in reason for why in ("no target actor", "no source actor", "no action in the"))
 
 
 def _describe(e: Event) -> str:
