@@ -125,6 +125,9 @@ def run(
     PATHS are files or folders of .txt, .html, .jsonl and .warc(.gz) articles. Only new or
     changed documents are processed; re-running on the same input adds nothing.
 
+    A document that takes longer than document_timeout_s (30 s; set it in dyad.toml, 0 for no
+    limit) is skipped as timeout and the run goes on.
+
     \b
     Example:
       dyad run samples/articles --meta samples/meta.csv --db demo.duckdb
@@ -185,6 +188,8 @@ def _print_summary(summary: api.RunSummary) -> None:
     )
     if summary.skips:
         con.print("  skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(summary.skips.items())))
+    if c.slowest_doc:
+        con.print(f"  slowest document: {c.slowest_doc}, {c.slowest_s:.1f} s")
     with api.open_store(summary.db, read_only=True) as store:
         s = store.stats()
     con.print(
@@ -225,6 +230,9 @@ def extract(
     paths: tuple[str, ...], meta: str | None, out: str, all_modalities: bool, config: str | None
 ) -> None:
     """Code articles and write their events as JSONL; no store file is left behind.
+
+    A document that takes longer than document_timeout_s (30 s; set it in dyad.toml) is skipped
+    as timeout, and the others are written.
 
     \b
     Example:
@@ -351,14 +359,18 @@ def stats(db: str, as_json: bool) -> None:
 
 @main.command()
 @db_option
-@click.option("--reason", help="Only this reason (e.g. not_english, malformed, duplicate).")
+@click.option(
+    "--reason", help="Only this reason (e.g. not_english, malformed, duplicate, timeout)."
+)
 @handle_errors
 def skips(db: str, reason: str | None) -> None:
-    """List inputs that were not stored, with the reason for each.
+    """List inputs that were not stored, with the reason for each (for a timeout: the stage and
+    sentence where the document stood).
 
     \b
     Example:
       dyad skips --reason malformed
+      dyad skips --reason timeout --db demo.duckdb
     """
     with api.open_store(db, read_only=True) as store:
         for s in store.skips(reason):

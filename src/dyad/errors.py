@@ -8,7 +8,7 @@
     │   ├── MalformedInput      broken JSON, truncated archive, wrong field types
     │   └── TooLarge            bigger than ``settings.max_document_bytes``
     ├── StoreError              the DuckDB store cannot be opened or written
-    ├── EngineError             the distributed engine failed
+    ├── EngineError             a parallel engine failed (worker processes, the Dask cluster)
     ├── QueryError              a question the analysis cannot answer (unknown period, too many)
     └── GoldFormatError         an evaluation gold file is not in a known format
 

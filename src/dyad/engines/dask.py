@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,9 @@ def code_partition(
     folder: str,
     run_id: str,
 ) -> dict[str, Any]:
-    """Run on a worker: code the documents of a partition and write them to ``folder``."""
+    """Run on a worker: code the documents of a partition and write them to ``folder``. Each
+    document has its time budget as in a local run: tasks run in a worker thread, where the
+    hard backstop is a timer thread (``dyad.budget``), not a signal."""
     pipe = _PIPELINES.get(settings)
     if pipe is None:
         pipe = _PIPELINES[settings] = Pipeline(settings.replace(n_process=1))
@@ -101,6 +104,7 @@ def code_partition(
     results: list[DocumentResult] = []
     skips: list[Skip] = []
     raws = _read(part, meta, settings.max_document_bytes)
+    slowest = (0.0, "")
     for batch in pipe.batches(raws, {d: (h, "") for d, h in known.items()}):
         for item in pipe.code_batch(batch):
             if isinstance(item, Skip):
@@ -108,6 +112,7 @@ def code_partition(
             else:
                 results.append(item.result)
                 pipe.counts.parsed += item.parsed
+                slowest = max(slowest, (item.seconds, item.result.document.doc_id))
     write_partition(results, skips, folder, run_id)
     return {
         "folder": folder,
@@ -124,8 +129,10 @@ def code_partition(
         ],
         "inputs": pipe.counts.inputs,
         "unchanged": pipe.counts.unchanged,
+        "slowest": slowest,
         "parsed": pipe.counts.parsed,
         "skipped": len(skips),
+        "reasons": dict(Counter(s.reason.value for s in skips)),
     }
 
 
@@ -225,10 +232,15 @@ def run_dask(
                 counts.inputs += info["inputs"]
                 counts.unchanged += info["unchanged"]
                 counts.parsed += info["parsed"]
+                if info["slowest"][0] > counts.slowest_s:
+                    counts.slowest_s, counts.slowest_doc = info["slowest"]
                 counts.skipped += info["skipped"] + len(duplicates)
-                for s in duplicates:
-                    skips_by_reason[s.reason.value] = skips_by_reason.get(s.reason.value, 0) + 1
+                reasons = Counter(info["reasons"]) + Counter(s.reason.value for s in duplicates)
+                for reason, n in reasons.items():
+                    skips_by_reason[reason] = skips_by_reason.get(reason, 0) + n
             counts.skipped += len(list_skips)
+            for s in list_skips:
+                skips_by_reason[s.reason.value] = skips_by_reason.get(s.reason.value, 0) + 1
             client.close()
             status = "done"
         finally:
