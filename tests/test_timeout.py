@@ -1,6 +1,7 @@
 """A document that takes too long is skipped as ``timeout`` and the run goes on, in every
 engine: one process (the API and ``dyad extract``), the process pool, Dask. Every other document
-is stored exactly as a run without the slow ones stores it.
+is stored exactly as a run without the slow ones stores it, and a later run does not try a
+timed-out document again unless asked.
 
 Documents are made slow with the pipeline's test hook (``DYAD_TEST_SLOW_SENTENCE``): a copy of a
 real article with a marker word in its sentences, coded with a 2 s budget."""
@@ -19,11 +20,11 @@ from click.testing import CliRunner
 from conftest import NEWS_DEV
 from dyad.api import run
 from dyad.cli import main
-from dyad.pipeline import TEST_SLOW_SENTENCE, Pipeline
+from dyad.pipeline import TEST_SLOW_SENTENCE, Pipeline, raw_hash_of
 from dyad.settings import Settings
 from dyad.stages.ingest import load_meta, read_inputs
 from dyad.store import Store
-from dyad.types import Skip
+from dyad.types import RawDocument, Skip
 
 TEXTS = sorted((NEWS_DEV / "texts").glob("*.txt"))
 META = NEWS_DEV / "meta.csv"
@@ -94,8 +95,16 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.monotonic() - began
 
 
+def test_a_timed_out_input_is_passed_over_only_while_unchanged() -> None:
+    pipe = Pipeline(Settings(n_process=1))
+    raw = RawDocument("a", "a.txt", "Pakistan protested.", False)
+    assert list(pipe.batches([raw], {}, {"a": raw_hash_of(raw)})) == []
+    assert pipe.counts.not_retried == 1
+    assert list(pipe.batches([raw], {}, {"a": "the hash of an older version"})) == [[raw]]
+
+
 @pytest.mark.slow
-def test_one_process_skips_slow_documents(
+def test_one_process_skips_slow_documents_and_later_runs_pass_them_over(
     tmp_path: Path,
     expected: tuple[Outcome, set[str]],
     monkeypatch: pytest.MonkeyPatch,
@@ -112,6 +121,20 @@ def test_one_process_skips_slow_documents(
     _check(db, expected[0], {SPIN: INTERRUPTED, SLOW: "in code at sentence"})
     assert INTERRUPTED not in _stored(db)[1][MARKED[SLOW]]
     report(f"timeout, one process: {len(TEXTS) + 2} documents, 2 stopped, coded in {took:.1f} s")
+
+    with Store(db, read_only=True) as store:
+        before = store.fingerprint()
+    again = run([folder], db, meta=META, pipeline=pipe)
+    assert (again.counts.not_retried, again.counts.documents) == (2, 0)
+    with Store(db, read_only=True) as store:
+        assert store.fingerprint() == before
+
+    monkeypatch.delenv(TEST_SLOW_SENTENCE)
+    fast = Pipeline(Settings(n_process=1, document_timeout_s=LIMIT), strict=True)
+    retried = run([folder], db, meta=META, pipeline=fast, retry_skipped=True)
+    assert retried.counts.not_retried == 0
+    outcome, _ = _stored(db)
+    assert {outcome[MARKED[SPIN]], outcome[MARKED[SLOW]]} & {"timeout"} == set()
 
 
 @pytest.mark.slow

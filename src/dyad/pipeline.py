@@ -56,6 +56,7 @@ class Counts:
     sentences: int = 0
     parsed: int = 0
     events: int = 0  # asserted events (mentions) coded
+    not_retried: int = 0  # inputs that timed out in an earlier run and are unchanged since
     slowest_s: float = 0.0  # the time of the document that took longest to code, and its id
     slowest_doc: str = ""
 
@@ -172,12 +173,15 @@ class Pipeline:
         raws: Iterable[RawDocument | Skip],
         known: dict[str, tuple[str, str]] | None = None,
         deduper: Deduper | None = None,
+        timed_out: dict[str, str] | None = None,
     ) -> Generator[DocumentResult | Skip, None, None]:
         """Code a stream of inputs. ``known`` maps stored doc_ids to (raw, content) hashes:
-        an input whose raw hash is stored already is passed over (counted as unchanged)."""
+        an input whose raw hash is stored already is passed over (counted as unchanged).
+        ``timed_out`` maps the doc_ids of inputs that timed out in an earlier run to their raw
+        hash: those unchanged are passed over too (counted as not_retried)."""
         known = known or {}
         deduper = deduper or self.new_deduper()
-        batches = self.batches(raws, known)
+        batches = self.batches(raws, known, timed_out)
         coded: Iterator[Coded | Skip]
         parallel = self.settings.processes > 1
         head = list(itertools.islice(batches, PARALLEL_MIN_BATCHES)) if parallel else []
@@ -213,8 +217,12 @@ class Pipeline:
             yield result
 
     def batches(
-        self, raws: Iterable[RawDocument | Skip], known: dict[str, tuple[str, str]]
+        self,
+        raws: Iterable[RawDocument | Skip],
+        known: dict[str, tuple[str, str]],
+        timed_out: dict[str, str] | None = None,
     ) -> Iterator[list[RawDocument | Skip]]:
+        timed_out = timed_out or {}
         batch: list[RawDocument | Skip] = []
         seen_ids: dict[str, str] = {}
         for raw in raws:
@@ -224,6 +232,9 @@ class Pipeline:
                 stored = known.get(raw.doc_id)
                 if stored is not None and stored[0] == raw_hash:
                     self.counts.unchanged += 1
+                    continue
+                if timed_out.get(raw.doc_id) == raw_hash:
+                    self.counts.not_retried += 1  # its timeout skip stays in the store
                     continue
                 if raw.doc_id in seen_ids:
                     raw = Skip(

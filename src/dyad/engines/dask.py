@@ -93,6 +93,7 @@ def code_partition(
     known: dict[str, str],
     folder: str,
     run_id: str,
+    timed_out: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run on a worker: code the documents of a partition and write them to ``folder``. Each
     document has its time budget as in a local run: tasks run in a worker thread, where the
@@ -105,7 +106,7 @@ def code_partition(
     skips: list[Skip] = []
     raws = _read(part, meta, settings.max_document_bytes)
     slowest = (0.0, "")
-    for batch in pipe.batches(raws, {d: (h, "") for d, h in known.items()}):
+    for batch in pipe.batches(raws, {d: (h, "") for d, h in known.items()}, timed_out):
         for item in pipe.code_batch(batch):
             if isinstance(item, Skip):
                 skips.append(item)
@@ -129,6 +130,7 @@ def code_partition(
         ],
         "inputs": pipe.counts.inputs,
         "unchanged": pipe.counts.unchanged,
+        "not_retried": pipe.counts.not_retried,
         "slowest": slowest,
         "parsed": pipe.counts.parsed,
         "skipped": len(skips),
@@ -144,9 +146,11 @@ def run_dask(
     address: str | None = None,
     workers: int | None = None,
     work_dir: str | os.PathLike[str] | None = None,
+    retry_skipped: bool = False,
 ) -> RunSummary:
     """Code ``paths`` into the store at ``db`` on a Dask cluster (a local one unless
-    ``address`` names a scheduler)."""
+    ``address`` names a scheduler). Inputs that timed out before are passed over as by
+    ``dyad.api.run``."""
     try:
         import dask
         from dask.distributed import Client, LocalCluster
@@ -165,6 +169,7 @@ def run_dask(
     with Store(db, memory_mb=settings.store_memory_mb) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
+        timed_out = {} if retry_skipped else store.timed_out()
         deduper = _seeded_deduper(settings, store, known)
         cluster = None
         status = "failed"
@@ -194,7 +199,9 @@ def run_dask(
                         silence_logs=40,
                     )
             client = Client(address or cluster)
-            [known_raw] = client.scatter([{d: r for d, (r, _) in known.items()}], broadcast=True)
+            [known_raw, timed_out_raw] = client.scatter(
+                [{d: r for d, (r, _) in known.items()}, timed_out], broadcast=True
+            )
             futures = [
                 client.submit(
                     code_partition,
@@ -204,6 +211,7 @@ def run_dask(
                     known_raw,
                     str(root / f"part-{i:06d}"),
                     run_id,
+                    timed_out_raw,
                     pure=False,
                 )
                 for i, part in enumerate(parts)
@@ -231,6 +239,7 @@ def run_dask(
                 shutil.rmtree(info["folder"], ignore_errors=True)
                 counts.inputs += info["inputs"]
                 counts.unchanged += info["unchanged"]
+                counts.not_retried += info["not_retried"]
                 counts.parsed += info["parsed"]
                 if info["slowest"][0] > counts.slowest_s:
                     counts.slowest_s, counts.slowest_doc = info["slowest"]
