@@ -14,7 +14,9 @@ Two mechanisms, because neither is enough alone:
    first, which raises ``DocumentTimeout`` wherever the code is:
 
    - in a process's main thread (one-process runs, ``dyad extract``, the pool's workers),
-     SIGALRM from ``signal.setitimer``: signals also reach a regular expression and a sleep;
+     SIGALRM from ``signal.setitimer``: a signal also stops a sleep, and a match of Python's
+     ``re`` backtracking for ever (not every C extension looks for signals: the ``regex``
+     module that dateparser uses does not);
    - in any other thread (Dask runs tasks in worker threads, and signals only go to the main
      thread; or when the program has a SIGALRM handler of its own), a timer thread raises it
      in the document's thread with ``PyThreadState_SetAsyncExc``, at its next bytecode.
