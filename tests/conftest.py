@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "data" / "seeds-dev"
 NEWS_DEV = SHARED / "data" / "news-dev"
+NEWS_CORPUS = SHARED / "data" / "news-corpus" / "corpus.jsonl"  # 77 real public-domain texts
 PLOVER_DEV = SHARED / "data" / "peer" / "plover_gsr.dev.jsonl"
 DICTIONARIES = SHARED / "data" / "dictionaries"
 SAMPLES = ROOT / "samples"
+_REPORT = pytest.StashKey[list[str]]()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,3 +56,20 @@ def coder(pipeline: Pipeline):
 
 def triples(events) -> set[tuple[str, str | None, str]]:
     return {(e.source.code, e.target.code if e.target else None, e.plover) for e in events}
+
+
+@pytest.fixture(scope="session")
+def report(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """``report("line")``: a line for the "dyad" section at the end of the run's output (seen
+    in ``make test``, with or without ``-s``): timings worth watching."""
+    return request.config.stash.setdefault(_REPORT, []).append
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    lines = config.stash.get(_REPORT, [])
+    if lines:
+        terminalreporter.section("dyad")
+        for line in lines:
+            terminalreporter.write_line(line)

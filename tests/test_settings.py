@@ -21,6 +21,8 @@ def test_defaults_file_and_overrides(tmp_path) -> None:
         {"candidate_filter": "yes"},
         {"near_duplicate_threshold": 2},
         {"actor_files": ["/no/such.yaml"]},
+        {"document_timeout_s": -1},
+        {"document_timeout_s": "30s"},
     ],
 )
 def test_bad_settings_are_refused(bad: dict) -> None:

@@ -302,3 +302,24 @@ def test_an_input_skipped_twice_in_a_part_keeps_its_last_reason(tmp_path: Path) 
         staging.add([], [Skip("x.txt", SkipReason.BINARY, "binary")])
         staging.merge()
         assert [(s.origin, s.reason) for s in store.skips()] == [("x.txt", SkipReason.BINARY)]
+
+
+def test_a_timed_out_input_is_known_by_its_raw_hash_also_in_an_older_store(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:  # as a store of schema 1 was: skips without raw_hash
+        store.con.execute("ALTER TABLE skips DROP COLUMN raw_hash")
+        store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(db) as store:
+        store.write(
+            [],
+            [
+                Skip("a.txt", SkipReason.TIMEOUT, "took more than 30 s", "a", raw_hash="raw-a"),
+                Skip("b.txt", SkipReason.NOT_ENGLISH, "language is fr", "b", raw_hash="raw-b"),
+            ],
+        )
+        assert store.timed_out() == {"a": "raw-a"}
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+        store.write([result("a", [event("a", 0)], content="fixed")])  # coded at last
+        assert store.timed_out() == {}

@@ -76,11 +76,16 @@ def run(
     progress: Progress | None = None,
     pipeline: Pipeline | None = None,
     storing: Callable[[], None] | None = None,
+    retry_skipped: bool = False,
 ) -> RunSummary:
     """Ingest and code ``paths`` into the store at ``db``; only new or changed inputs are
     processed. Coded rows are staged beside the store while the run goes on and merged into it
     at the end (``Staging``), also when the run fails or is interrupted; ``storing`` is called
-    when that merge begins (it takes about 40 s after 100,000 documents)."""
+    when that merge begins (it takes about 40 s after 100,000 documents).
+
+    An input skipped as ``timeout`` by an earlier run is passed over while it is unchanged (it
+    would take the whole budget again, and again be skipped), unless ``retry_skipped``; every
+    other skipped input is read again by every run."""
     settings = settings or (pipeline.settings if pipeline is not None else Settings())
     db_path = os.fspath(db) if db is not None else settings.db_path
     pipe = pipeline or Pipeline(settings)
@@ -91,9 +96,10 @@ def run(
         store.merge_staged()  # what a killed run staged and did not merge
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
+        timed_out = {} if retry_skipped else store.timed_out()
         deduper = _seeded_deduper(settings, store, known)
         staging = Staging(store, run_id)
-        items = pipe.process(inputs, known, deduper)
+        items = pipe.process(inputs, known, deduper, timed_out)
         batch: list[DocumentResult] = []
         skips: list[Skip] = []
         status = "failed"

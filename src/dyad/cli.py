@@ -107,6 +107,12 @@ def main() -> None:
 @click.option(
     "--workers", type=int, help="Workers of the local Dask cluster (default: one per core)."
 )
+@click.option(
+    "--retry-skipped",
+    is_flag=True,
+    help="Code again the inputs an earlier run skipped as timeout (without it they are passed "
+    "over while unchanged; every other skipped input is always read again).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar or summary.")
 @handle_errors
 def run(
@@ -118,6 +124,7 @@ def run(
     engine: str,
     address: str | None,
     workers: int | None,
+    retry_skipped: bool,
     quiet: bool,
 ) -> None:
     """Ingest articles and code their events into the store.
@@ -125,19 +132,32 @@ def run(
     PATHS are files or folders of .txt, .html, .jsonl and .warc(.gz) articles. Only new or
     changed documents are processed; re-running on the same input adds nothing.
 
+    A document that takes longer than document_timeout_s (30 s; set it in dyad.toml, 0 for no
+    limit) is skipped as timeout and the run goes on. Later runs pass over it while it is
+    unchanged, unless --retry-skipped.
+
     \b
     Example:
       dyad run samples/articles --meta samples/meta.csv --db demo.duckdb
+      dyad run samples/articles --db demo.duckdb --retry-skipped
     """
     settings = _settings(config, db_path=db, n_process=processes)
     if engine == "dask":
         from dyad.engines.dask import run_dask
 
         summary = run_dask(
-            list(paths), db=db, meta=meta, settings=settings, address=address, workers=workers
+            list(paths),
+            db=db,
+            meta=meta,
+            settings=settings,
+            address=address,
+            workers=workers,
+            retry_skipped=retry_skipped,
         )
     elif quiet:
-        summary = api.run(list(paths), db=db, meta=meta, settings=settings)
+        summary = api.run(
+            list(paths), db=db, meta=meta, settings=settings, retry_skipped=retry_skipped
+        )
     else:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -161,7 +181,13 @@ def run(
                 bar.update(task, description="storing in the database")
 
             summary = api.run(
-                list(paths), db=db, meta=meta, settings=settings, progress=progress, storing=storing
+                list(paths),
+                db=db,
+                meta=meta,
+                settings=settings,
+                progress=progress,
+                storing=storing,
+                retry_skipped=retry_skipped,
             )
     if not quiet:
         _print_summary(summary)
@@ -185,6 +211,13 @@ def _print_summary(summary: api.RunSummary) -> None:
     )
     if summary.skips:
         con.print("  skipped: " + ", ".join(f"{n} {r}" for r, n in sorted(summary.skips.items())))
+    if c.not_retried:
+        con.print(
+            f"  not retried: {c.not_retried} inputs that timed out before, unchanged "
+            "(--retry-skipped to code them again)"
+        )
+    if c.slowest_doc:
+        con.print(f"  slowest document: {c.slowest_doc}, {c.slowest_s:.1f} s")
     with api.open_store(summary.db, read_only=True) as store:
         s = store.stats()
     con.print(
@@ -225,6 +258,9 @@ def extract(
     paths: tuple[str, ...], meta: str | None, out: str, all_modalities: bool, config: str | None
 ) -> None:
     """Code articles and write their events as JSONL; no store file is left behind.
+
+    A document that takes longer than document_timeout_s (30 s; set it in dyad.toml) is skipped
+    as timeout, and the others are written.
 
     \b
     Example:
@@ -351,14 +387,18 @@ def stats(db: str, as_json: bool) -> None:
 
 @main.command()
 @db_option
-@click.option("--reason", help="Only this reason (e.g. not_english, malformed, duplicate).")
+@click.option(
+    "--reason", help="Only this reason (e.g. not_english, malformed, duplicate, timeout)."
+)
 @handle_errors
 def skips(db: str, reason: str | None) -> None:
-    """List inputs that were not stored, with the reason for each.
+    """List inputs that were not stored, with the reason for each (for a timeout: the stage and
+    sentence where the document stood).
 
     \b
     Example:
       dyad skips --reason malformed
+      dyad skips --reason timeout --db demo.duckdb
     """
     with api.open_store(db, read_only=True) as store:
         for s in store.skips(reason):

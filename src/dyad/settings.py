@@ -35,6 +35,9 @@ class Settings:
     candidate_filter: bool = True
     # A larger input is skipped with reason too_large, never loaded whole.
     max_document_bytes: int = 5_000_000
+    # Seconds one document may take to clean, parse and code before it is skipped as timeout
+    # (0 = no limit): one pathological article must not stop a run. News takes well under 1 s.
+    document_timeout_s: float = 30.0
     # Inputs shorter than this (after cleaning) are skipped as empty.
     min_document_chars: int = 20
     # MinHash Jaccard similarity above which two articles are near-duplicates; 0.8 keeps
@@ -105,6 +108,8 @@ class Settings:
             raise SettingsError("near_duplicate_window must be at least 1")
         if self.store_memory_mb < 64:
             raise SettingsError("store_memory_mb must be at least 64")
+        if self.document_timeout_s < 0:
+            raise SettingsError("document_timeout_s must be 0 (no limit) or more")
         if self.max_document_bytes < 1000:
             raise SettingsError("max_document_bytes must be at least 1000")
         if self.actors_dir and not Path(self.actors_dir, "actors", "countries.yaml").is_file():

@@ -49,7 +49,9 @@ from dyad.types import (
     Skip,
 )
 
-SCHEMA_VERSION = 1
+# 2: skips.raw_hash (a timed-out input is not tried again while unchanged); added to older
+# stores when a writer opens them.
+SCHEMA_VERSION = 2
 # The write-ahead log size that makes a writer checkpoint. A checkpoint costs time in proportion
 # to the whole store, so DuckDB's default (16 MB, every ~40 batches) made writing quadratic:
 # replaying 100k documents' rows took 89 s of writes with it, 36 s with 256 MB.
@@ -79,7 +81,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     location_country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE, run_id VARCHAR);
 CREATE TABLE IF NOT EXISTS skips (
     origin VARCHAR PRIMARY KEY, doc_id VARCHAR, reason VARCHAR, detail VARCHAR,
-    duplicate_of VARCHAR, run_id VARCHAR, skipped_at TIMESTAMP);
+    duplicate_of VARCHAR, run_id VARCHAR, skipped_at TIMESTAMP, raw_hash VARCHAR);
 CREATE TABLE IF NOT EXISTS drops (
     doc_id VARCHAR, reason VARCHAR, rule VARCHAR, text VARCHAR);
 CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id);
@@ -98,7 +100,7 @@ EVENT_TABLE_COLUMNS = [
 ]  # fmt: skip
 SENTENCE_COLUMNS = ["doc_id", "idx", "start_char", "end_char", "text", "coded"]
 DROP_COLUMNS = ["doc_id", "reason", "rule", "text"]
-SKIP_COLUMNS = ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id"]
+SKIP_COLUMNS = ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id", "raw_hash"]
 MENTION_COLUMNS = [
     "mention_id", "event_id", "doc_id", "start_char", "end_char", "sentence", "trigger", "source_text",
     "target_text", "date_text", "location_name", "location_country", "lat", "lon", "confidence", "run_id",
@@ -214,12 +216,12 @@ class Store:
         try:
             self.con.execute(SCHEMA)
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                self.con.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
+            if row is not None and int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer dyad (schema {row[0]})")
+            self.con.execute("ALTER TABLE skips ADD COLUMN IF NOT EXISTS raw_hash VARCHAR")
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
         except duckdb.Error as e:
             raise StoreError(f"cannot prepare store {self.path}: {e}") from e
 
@@ -268,6 +270,15 @@ class Store:
         )
         while rows := cur.fetchmany(10_000):
             yield from rows
+
+    def timed_out(self) -> dict[str, str]:
+        """doc_id -> raw hash of the inputs skipped as ``timeout``: a run passes over those it
+        finds unchanged, unless asked to retry them."""
+        rows = self.con.execute(
+            "SELECT doc_id, raw_hash FROM skips WHERE reason = 'timeout' "
+            "AND doc_id IS NOT NULL AND raw_hash IS NOT NULL"
+        ).fetchall()
+        return dict(rows)
 
     def skipped_origins(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT origin FROM skips").fetchall()}
@@ -399,18 +410,20 @@ class Store:
                 # An input skipped before and stored now is no longer a skip.
                 con.execute("DELETE FROM skips WHERE origin IN (SELECT origin FROM new_ids)")
                 con.execute("DROP TABLE new_ids")
-            for table, extra, conflict in (
-                ("documents", ", now() AS added", ""),
+            for table, stamp, conflict in (
+                ("documents", "added", ""),
                 ("sentences", "", ""),
                 ("drops", "", ""),
                 ("events", "", EVENT_CONFLICT),
                 ("mentions", "", "ON CONFLICT DO NOTHING"),
-                ("skips", ", now() AS skipped_at", SKIP_CONFLICT),
+                ("skips", "skipped_at", SKIP_CONFLICT),
             ):
                 if table in sources:
                     columns = ", ".join(TABLE_COLUMNS[table])
+                    into, now = (f"{columns}, {stamp}", ", now()") if stamp else (columns, "")
                     con.execute(
-                        f"INSERT INTO {table} SELECT {columns}{extra} FROM {sources[table]} {conflict}"
+                        f"INSERT INTO {table} ({into}) SELECT {columns}{now} FROM {sources[table]} "
+                        f"{conflict}"
                     )
             if replaced:
                 con.execute(
@@ -528,7 +541,7 @@ class Store:
             "sentences": ", ".join(SENTENCE_COLUMNS),
             "events": ", ".join(EVENT_TABLE_COLUMNS),
             "mentions": ", ".join(c for c in MENTION_COLUMNS if c != "run_id"),
-            "skips": "origin, doc_id, reason, detail, duplicate_of",
+            "skips": "origin, doc_id, reason, detail, duplicate_of, raw_hash",
             "drops": ", ".join(DROP_COLUMNS),
         }
         out = {}
@@ -541,7 +554,7 @@ class Store:
         return out
 
     def skips(self, reason: str | None = None) -> list[Skip]:
-        sql = "SELECT origin, reason, detail, doc_id, duplicate_of FROM skips"
+        sql = "SELECT origin, reason, detail, doc_id, duplicate_of, raw_hash FROM skips"
         params: list[Any] = []
         if reason:
             sql += " WHERE reason = ?"
@@ -549,8 +562,8 @@ class Store:
         from dyad.types import SkipReason
 
         return [
-            Skip(origin, SkipReason(r), detail or "", doc_id, dup)
-            for origin, r, detail, doc_id, dup in self.query(sql + " ORDER BY origin", params)
+            Skip(origin, SkipReason(r), detail or "", doc_id, dup, raw)
+            for origin, r, detail, doc_id, dup, raw in self.query(sql + " ORDER BY origin", params)
         ]
 
     def aliases(self) -> dict[str, list[str]]:
@@ -1187,7 +1200,8 @@ def table_rows(
             )
     rows["events"] = _least_events(rows["events"])
     rows["skips"] = [
-        (s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id) for s in skips
+        (s.origin, s.doc_id, s.reason.value, s.detail, s.duplicate_of, run_id, s.raw_hash)
+        for s in skips
     ]
     return rows
 

@@ -30,6 +30,7 @@ class SkipReason(enum.StrEnum):
     NEAR_DUPLICATE = "near_duplicate"  # MinHash-similar to a stored document
     UNSUPPORTED = "unsupported"  # a file type dyad does not read
     FAILED = "failed"  # an unexpected error while processing this document
+    TIMEOUT = "timeout"  # took longer than settings.document_timeout_s; the detail says where
 
 
 class DropReason(enum.StrEnum):
@@ -176,6 +177,8 @@ class Skip:
     detail: str
     doc_id: str | None = None
     duplicate_of: str | None = None  # the stored doc_id this input repeats
+    # Of the input as read, for a timeout: a later run does not try it again while unchanged.
+    raw_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

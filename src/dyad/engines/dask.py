@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,11 @@ def code_partition(
     known: dict[str, str],
     folder: str,
     run_id: str,
+    timed_out: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run on a worker: code the documents of a partition and write them to ``folder``."""
+    """Run on a worker: code the documents of a partition and write them to ``folder``. Each
+    document has its time budget as in a local run: tasks run in a worker thread, where the
+    hard backstop is a timer thread (``dyad.budget``), not a signal."""
     pipe = _PIPELINES.get(settings)
     if pipe is None:
         pipe = _PIPELINES[settings] = Pipeline(settings.replace(n_process=1))
@@ -101,13 +105,15 @@ def code_partition(
     results: list[DocumentResult] = []
     skips: list[Skip] = []
     raws = _read(part, meta, settings.max_document_bytes)
-    for batch in pipe.batches(raws, {d: (h, "") for d, h in known.items()}):
+    slowest = (0.0, "")
+    for batch in pipe.batches(raws, {d: (h, "") for d, h in known.items()}, timed_out):
         for item in pipe.code_batch(batch):
             if isinstance(item, Skip):
                 skips.append(item)
             else:
                 results.append(item.result)
                 pipe.counts.parsed += item.parsed
+                slowest = max(slowest, (item.seconds, item.result.document.doc_id))
     write_partition(results, skips, folder, run_id)
     return {
         "folder": folder,
@@ -124,8 +130,11 @@ def code_partition(
         ],
         "inputs": pipe.counts.inputs,
         "unchanged": pipe.counts.unchanged,
+        "not_retried": pipe.counts.not_retried,
+        "slowest": slowest,
         "parsed": pipe.counts.parsed,
         "skipped": len(skips),
+        "reasons": dict(Counter(s.reason.value for s in skips)),
     }
 
 
@@ -137,9 +146,11 @@ def run_dask(
     address: str | None = None,
     workers: int | None = None,
     work_dir: str | os.PathLike[str] | None = None,
+    retry_skipped: bool = False,
 ) -> RunSummary:
     """Code ``paths`` into the store at ``db`` on a Dask cluster (a local one unless
-    ``address`` names a scheduler)."""
+    ``address`` names a scheduler). Inputs that timed out before are passed over as by
+    ``dyad.api.run``."""
     try:
         import dask
         from dask.distributed import Client, LocalCluster
@@ -158,6 +169,7 @@ def run_dask(
     with Store(db, memory_mb=settings.store_memory_mb) as store:
         run_id = store.start_run([os.fspath(p) for p in paths])
         known = store.document_hashes()
+        timed_out = {} if retry_skipped else store.timed_out()
         deduper = _seeded_deduper(settings, store, known)
         cluster = None
         status = "failed"
@@ -187,7 +199,9 @@ def run_dask(
                         silence_logs=40,
                     )
             client = Client(address or cluster)
-            [known_raw] = client.scatter([{d: r for d, (r, _) in known.items()}], broadcast=True)
+            [known_raw, timed_out_raw] = client.scatter(
+                [{d: r for d, (r, _) in known.items()}, timed_out], broadcast=True
+            )
             futures = [
                 client.submit(
                     code_partition,
@@ -197,6 +211,7 @@ def run_dask(
                     known_raw,
                     str(root / f"part-{i:06d}"),
                     run_id,
+                    timed_out_raw,
                     pure=False,
                 )
                 for i, part in enumerate(parts)
@@ -224,11 +239,17 @@ def run_dask(
                 shutil.rmtree(info["folder"], ignore_errors=True)
                 counts.inputs += info["inputs"]
                 counts.unchanged += info["unchanged"]
+                counts.not_retried += info["not_retried"]
                 counts.parsed += info["parsed"]
+                if info["slowest"][0] > counts.slowest_s:
+                    counts.slowest_s, counts.slowest_doc = info["slowest"]
                 counts.skipped += info["skipped"] + len(duplicates)
-                for s in duplicates:
-                    skips_by_reason[s.reason.value] = skips_by_reason.get(s.reason.value, 0) + 1
+                reasons = Counter(info["reasons"]) + Counter(s.reason.value for s in duplicates)
+                for reason, n in reasons.items():
+                    skips_by_reason[reason] = skips_by_reason.get(reason, 0) + n
             counts.skipped += len(list_skips)
+            for s in list_skips:
+                skips_by_reason[s.reason.value] = skips_by_reason.get(s.reason.value, 0) + 1
             client.close()
             status = "done"
         finally:
