@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -9,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from dyad.errors import StoreError
-from dyad.store import TABLE_COLUMNS, EventFilter, Staging, Store, write_partition, write_rows
+from dyad.store import (
+    SCHEMA_VERSION,
+    TABLE_COLUMNS,
+    EventFilter,
+    Staging,
+    Store,
+    write_partition,
+    write_rows,
+)
 from dyad.types import (
     Actor,
     DatePrecision,
@@ -308,8 +317,12 @@ def test_a_timed_out_input_is_known_by_its_raw_hash_also_in_an_older_store(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "s.duckdb"
-    with Store(db) as store:  # as a store of schema 1 was: skips without raw_hash
+    with Store(db) as store:  # as a store of schema 1 was: no skips.raw_hash, no mentions.action
         store.con.execute("ALTER TABLE skips DROP COLUMN raw_hash")
+        store.con.execute("DROP INDEX mentions_event")
+        store.con.execute("DROP INDEX mentions_doc")
+        store.con.execute("ALTER TABLE mentions DROP COLUMN action")
+        store.con.execute("CREATE INDEX mentions_event ON mentions (event_id)")
         store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with Store(db) as store:
         store.write(
@@ -320,6 +333,16 @@ def test_a_timed_out_input_is_known_by_its_raw_hash_also_in_an_older_store(
             ],
         )
         assert store.timed_out() == {"a": "raw-a"}
-        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'") == [
+            (str(SCHEMA_VERSION),)
+        ]
         store.write([result("a", [event("a", 0)], content="fixed")])  # coded at last
         assert store.timed_out() == {}
+
+
+def test_a_speech_acts_action_is_stored(tmp_path: Path) -> None:
+    intent = dataclasses.replace(event("a", 0, plover="AGREE"), action="resume talks (046)")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write([result("a", [intent])])
+        ((got, _mentions),) = store.events(EventFilter())
+    assert got.action == "resume talks (046)"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dyad.errors import QueryError
-from dyad.store import EVENT_TABLE_COLUMNS, EventFilter, Store, _event_from_row
+from dyad.store import EVENT_ROW_WIDTH, EventFilter, Store, _event_from_row
 from dyad.types import PLOVER_TYPES, Event
 
 Unit = Literal["day", "week", "month"]
@@ -293,7 +293,7 @@ def key_events(store: Store, f: EventFilter, limit: int = 10) -> list[KeyEvent]:
 
 
 def _hit(row: tuple[Any, ...]) -> EventHit:
-    n = len(EVENT_TABLE_COLUMNS) + 14
+    n = EVENT_ROW_WIDTH
     event = _event_from_row(row[:n])
     mentions, title, url, publisher, date = row[n : n + 5]
     return EventHit(event, int(mentions), DocumentRef(event.doc_id, title, url, publisher, date))

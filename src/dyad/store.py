@@ -49,9 +49,9 @@ from dyad.types import (
     Skip,
 )
 
-# 2: skips.raw_hash (a timed-out input is not tried again while unchanged); added to older
-# stores when a writer opens them.
-SCHEMA_VERSION = 2
+# 2: skips.raw_hash (a timed-out input is not tried again while unchanged); 3: mentions.action
+# (the action a speech act is about). Added to older stores when a writer opens them.
+SCHEMA_VERSION = 3
 # The write-ahead log size that makes a writer checkpoint. A checkpoint costs time in proportion
 # to the whole store, so DuckDB's default (16 MB, every ~40 batches) made writing quadratic:
 # replaying 100k documents' rows took 89 s of writes with it, 36 s with 256 MB.
@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS mentions (
     mention_id VARCHAR PRIMARY KEY, event_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL,
     start_char INTEGER, end_char INTEGER, sentence VARCHAR, trigger VARCHAR,
     source_text VARCHAR, target_text VARCHAR, date_text VARCHAR, location_name VARCHAR,
-    location_country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE, run_id VARCHAR);
+    location_country VARCHAR, lat DOUBLE, lon DOUBLE, confidence DOUBLE, run_id VARCHAR,
+    action VARCHAR);
 CREATE TABLE IF NOT EXISTS skips (
     origin VARCHAR PRIMARY KEY, doc_id VARCHAR, reason VARCHAR, detail VARCHAR,
     duplicate_of VARCHAR, run_id VARCHAR, skipped_at TIMESTAMP, raw_hash VARCHAR);
@@ -104,14 +105,18 @@ SKIP_COLUMNS = ["origin", "doc_id", "reason", "detail", "duplicate_of", "run_id"
 MENTION_COLUMNS = [
     "mention_id", "event_id", "doc_id", "start_char", "end_char", "sentence", "trigger", "source_text",
     "target_text", "date_text", "location_name", "location_country", "lat", "lon", "confidence", "run_id",
+    "action",
 ]  # fmt: skip
 EVENT_COLUMNS = (
     "e.event_id, e.date, e.date_precision, e.plover, e.mode, e.cameo, e.goldstein, e.quad_class, "
     "e.source_code, e.source_country, e.source_sector, e.source_name, e.source_kind, "
     "e.target_code, e.target_country, e.target_sector, e.target_name, e.target_kind, e.modality, "
     "m.mention_id, m.doc_id, m.start_char, m.end_char, m.sentence, m.trigger, m.source_text, "
-    "m.target_text, m.date_text, m.location_name, m.location_country, m.lat, m.lon, m.confidence"
+    "m.target_text, m.date_text, m.location_name, m.location_country, m.lat, m.lon, m.confidence, "
+    "m.action"
 )
+EVENT_ROW_WIDTH = EVENT_COLUMNS.count(",") + 1  # the values of one row of EVENT_COLUMNS
+MENTION_ROW_WIDTH = EVENT_ROW_WIDTH - len(EVENT_TABLE_COLUMNS)  # of them, the mention's
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,7 @@ class Store:
             if row is not None and int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer dyad (schema {row[0]})")
             self.con.execute("ALTER TABLE skips ADD COLUMN IF NOT EXISTS raw_hash VARCHAR")
+            self.con.execute("ALTER TABLE mentions ADD COLUMN IF NOT EXISTS action VARCHAR")
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -631,7 +637,8 @@ class Store:
                                 'source_text': source_text, 'target_text': target_text,
                                 'date_text': date_text, 'location_name': location_name,
                                 'location_country': location_country, 'lat': lat, 'lon': lon,
-                                'confidence': confidence}, (doc_id, start_char, mention_id)) AS first
+                                'confidence': confidence, 'action': action},
+                               (doc_id, start_char, mention_id)) AS first
                 FROM mentions GROUP BY event_id),
             m2 AS (SELECT event_id, mentions, unnest(first) FROM m),
             ev AS (
@@ -1039,23 +1046,25 @@ class Store:
         mention's columns are replaced by those of that mention when it is a later one."""
         later = [(r[0], r[-1]) for r in rows if r[-1] != 1]
         evidence = self._nth_mentions(later) if later else {}
-        n = len(EVENT_TABLE_COLUMNS)  # then 14 columns of the mention, its count, 4 of the document
+        n = len(EVENT_TABLE_COLUMNS)  # then the mention's columns, its count, 4 of the document
+        k = MENTION_ROW_WIDTH
         out = []
         for r in rows:
             m = evidence.get((r[0], r[-1]))
-            out.append(r[:n] + m[:14] + r[n + 14 : n + 15] + m[14:] if m else r[:-1])
+            out.append(r[:n] + m[:k] + r[n + k : n + k + 1] + m[k:] if m else r[:-1])
         return out
 
     def _nth_mentions(
         self, wanted: list[tuple[str, int]]
     ) -> dict[tuple[str, int], tuple[Any, ...]]:
-        """(event_id, rank) -> the mention of that rank (14 columns) and its document (4)."""
+        """(event_id, rank) -> the mention of that rank (as in EVENT_COLUMNS) and its
+        document (4 columns)."""
         ids = sorted({event_id for event_id, _ in wanted})
         # By key, each lookup through the primary and event_id indexes: a join would scan.
         rows = self.con.execute(
             "SELECT event_id, mention_id, doc_id, start_char, end_char, sentence, trigger, "
             "source_text, target_text, date_text, location_name, location_country, lat, lon, "
-            "confidence FROM mentions "
+            "confidence, action FROM mentions "
             f"WHERE event_id IN ({', '.join('?' for _ in ids)}) "
             "ORDER BY event_id, doc_id, start_char, mention_id",
             ids,
@@ -1196,6 +1205,7 @@ def table_rows(
                     loc.lon if loc else None,
                     e.confidence,
                     run_id,
+                    e.action,
                 )
             )
     rows["events"] = _least_events(rows["events"])
@@ -1365,7 +1375,7 @@ def _event_from_row(r: Sequence[Any]) -> Event:
     (event_id, date, precision, plover, mode, cameo, goldstein, quad, s_code, s_country, s_sector,
      s_name, s_kind, t_code, t_country, t_sector, t_name, t_kind, modality, mention_id, doc_id,
      start, end, sentence, trigger, source_text, target_text, date_text, loc_name, loc_country,
-     lat, lon, confidence) = r  # fmt: skip
+     lat, lon, confidence, action) = r  # fmt: skip
     return Event(
         event_id=event_id,
         mention_id=mention_id,
@@ -1387,4 +1397,5 @@ def _event_from_row(r: Sequence[Any]) -> Event:
         trigger=trigger,
         modality=Modality(modality),
         confidence=confidence,
+        action=action,
     )
