@@ -46,9 +46,11 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## bench: end-to-end speed on a generated corpus (make bench DOCS=10000 for a smaller run)
+## bench: end-to-end speed on a generated corpus (make bench DOCS=10000 for a smaller run), or on
+## real news: make bench CORPUS=news (../shared/data/news-corpus), or CORPUS=any JSONL file of records
+NEWS_CORPUS := ../shared/data/news-corpus/corpus.jsonl
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py --docs $(DOCS)
+	$(BIN)/python scripts/bench.py $(if $(CORPUS),--corpus $(if $(filter news,$(CORPUS)),$(NEWS_CORPUS),$(CORPUS)),--docs $(DOCS))
 
 ## bench-engine: Dask speed-up from 1 to 2 workers (3 alternated rounds, about 15 minutes)
 bench-engine: $(STAMP)

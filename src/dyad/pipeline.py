@@ -32,6 +32,8 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
+from spacy.tokens import Span
+
 from dyad.budget import Budget, alarm_for_this_thread
 from dyad.errors import DocumentTimeout
 from dyad.settings import Settings
@@ -83,6 +85,18 @@ class Coded:
     seconds: float  # spent on it: cleaning, its share of the batch's parse, coding
 
 
+# Words a date is made of, besides numbers and the names of days and months.
+TIME_WORDS = frozenset(
+    ["today", "yesterday", "tomorrow", "tonight", "week", "weeks", "weekend", "month", "months",
+     "year", "years", "decade", "decades", "century", "centuries", "ago", "earlier", "later",
+     "recently", "recent", "morning", "afternoon", "evening", "night", "overnight", "noon",
+     "midnight", "dawn", "dusk", "daily", "weekly", "annual", "annually", "previous", "past"]
+)  # fmt: skip
+# The recogniser's label for a name of each kind of dictionary entry.
+ENTITY_LABELS = {
+    "person": "PERSON", "group": "ORG", "country": "GPE", "seat": "GPE", "place": "GPE",
+    "adjective": "NORP", "demonym": "NORP",
+}  # fmt: skip
 # Sectors whose naming makes a sentence political news, whatever sport it also names.
 POLITICAL_SECTORS = frozenset(
     ["GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "OPP", "PTY", "IGO", "UAF", "RAD"]
@@ -214,7 +228,7 @@ class Pipeline:
             if doc.doc_id in known:
                 deduper.forget(doc.doc_id)  # a new version of a stored document
             signature = dedup.from_bytes(result.signature)
-            skip = deduper.check(doc, signature)
+            skip = deduper.check(doc, signature) if self.settings.dedup else None
             if skip is not None:
                 self.counts.skipped += 1
                 yield skip
@@ -358,7 +372,8 @@ class Pipeline:
                     prepared[n] = budgets[n].skip(doc.origin, doc.doc_id, doc.raw_hash)
             chunk = [t for t in chunk if not isinstance(prepared[t[1][0]], Skip)]
             began = time.monotonic()
-            for sdoc, (n, index) in self.nlp.parse(chunk):
+            needs = self.needs_entities if self.settings.selective_ner else None
+            for sdoc, (n, index) in self.nlp.parse(chunk, needs):
                 parsed.setdefault(n, {})[index] = sdoc
             took = time.monotonic() - began
             total = sum(len(sdoc) for sdoc, _ in chunk) or 1
@@ -390,6 +405,32 @@ class Pipeline:
         ]
         drops = list(doc.drops) + repeats + discarded
         return Prepared(doc, sentences, tokenized, drops, sig, candidates)
+
+    def needs_entities(self, doc: Any) -> bool:
+        """Whether a parsed sentence needs the entity recogniser: it names something the
+        actor dictionaries do not know (a capitalised word they do not cover: a person, a town,
+        "Islamist"), or holds a number or a word of time, from which the coder reads dates. A
+        sentence that does not is given its dictionary names as entities, labelled as the
+        recogniser labels them, and skips it (40% of the parse's time)."""
+        matches = self.actors.find(doc, self.nlp.nlp)
+        named = {i for m in matches if m.entry.kind != "agent" for i in range(m.start, m.end)}
+        for t in doc:
+            if t.like_num or t.lower_ in TIME_WORDS or any(c.isdigit() for c in t.text):
+                return True  # "mid-2012" too
+            if t.i in named or not t.is_alpha:
+                continue
+            if t.pos_ == "PROPN" or (
+                (t.is_title or t.is_upper) and not t.is_sent_start and t.pos_ in {"ADJ", "NOUN"}
+            ):
+                return True
+        spans, taken = [], -1
+        for m in sorted(matches, key=lambda m: (m.start, -m.end)):
+            label = ENTITY_LABELS.get(m.entry.kind)
+            if label is not None and m.start > taken:
+                spans.append(Span(doc, m.start, m.end, label=label))
+                taken = m.end - 1
+        doc.ents = spans
+        return False
 
     def _political(self, tokens: Any) -> bool:
         """Whether a sentence names a political institution (an agent of a state, armed or

@@ -33,6 +33,9 @@ class Settings:
     spacy_model: str = DEFAULT_MODEL
     # Parse only sentences that can hold an event (an actor and an event trigger): see nlp.py.
     candidate_filter: bool = True
+    # Run the entity recogniser only on parsed sentences that name something the dictionaries
+    # do not know or hold a number or a time word (Pipeline.needs_entities); off: on all.
+    selective_ner: bool = True
     # A larger input is skipped with reason too_large, never loaded whole.
     max_document_bytes: int = 5_000_000
     # Seconds one document may take to clean, parse and code before it is skipped as timeout
@@ -49,6 +52,9 @@ class Settings:
     # Near-duplicates are looked for among the last this many documents (exact duplicates
     # among all): syndicated copies come close together, and memory stays flat.
     near_duplicate_window: int = 20_000
+    # Skip an input that repeats one seen before (exactly or nearly). Off codes every input,
+    # as a benchmark that codes one corpus several times needs.
+    dedup: bool = True
     # DuckDB's buffer pool for a run's writes, in MB. Enough for 100k documents; a store many
     # times larger may need more (a write then fails with "Out of Memory" and says so).
     store_memory_mb: int = 256

@@ -83,3 +83,16 @@ def test_near_duplicates_are_looked_for_in_a_bounded_window() -> None:
     for i in range(10):
         d._insert(f"d{i}", rng.integers(0, 2**32, 64, dtype=np.uint64))
     assert list(d._signatures) == ["d7", "d8", "d9"]  # memory stays flat
+
+
+def test_dedup_off_codes_every_input() -> None:
+    from dyad.pipeline import Pipeline
+    from dyad.settings import Settings
+    from dyad.types import DocumentResult, RawDocument
+
+    text = "Pakistan protested to India over the shelling of villages in Kashmir. " * 12
+    raws = [RawDocument(f"d{n}", f"<{n}>", text, False) for n in range(2)]
+    on = list(Pipeline(Settings(n_process=1)).process(raws))
+    off = list(Pipeline(Settings(n_process=1, dedup=False)).process(raws))
+    assert [isinstance(r, DocumentResult) for r in on] == [True, False]
+    assert [isinstance(r, DocumentResult) for r in off] == [True, True]

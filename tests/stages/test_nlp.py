@@ -36,3 +36,46 @@ def test_sentences_carry_offsets_into_the_cleaned_text(pipeline: Pipeline) -> No
     ]
     for s, t in zip(sentences, tokenized, strict=True):
         assert doc.text[s.start : s.end] == s.text == t.text  # type: ignore[union-attr]
+
+
+def _parsed(pipeline: Pipeline, text: str):
+    return next(pipeline.nlp.nlp.pipe([text], disable=["ner"]))
+
+
+def test_the_recogniser_runs_where_the_dictionaries_do_not_know_a_name(pipeline: Pipeline) -> None:
+    needs = pipeline.needs_entities
+    assert needs(_parsed(pipeline, "Pakistan accused India of the attack.")) is False
+    assert needs(_parsed(pipeline, "Pakistan accused Zubair Qadri of the attack."))  # a person
+    assert needs(_parsed(pipeline, "Pakistan accused India of the attack on Monday."))  # a date
+    assert needs(_parsed(pipeline, "Pakistan accused India of 12 attacks."))  # a number
+    assert needs(_parsed(pipeline, "Pakistan accused India of the attack last week."))
+
+
+def test_a_sentence_without_the_recogniser_has_its_dictionary_names_as_entities(
+    pipeline: Pipeline,
+) -> None:
+    doc = _parsed(pipeline, "Imran Khan said Pakistani troops would stay in Afghanistan.")
+    assert pipeline.needs_entities(doc) is False
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Imran Khan", "PERSON"),
+        ("Pakistani", "NORP"),
+        ("Afghanistan", "GPE"),
+    ]
+
+
+def test_the_events_are_those_of_the_recogniser_on_every_sentence(pipeline: Pipeline) -> None:
+    import datetime as dt
+
+    from dyad.settings import Settings
+    from dyad.types import RawDocument
+
+    text = (
+        "Pakistan accused India of shelling villages in Kashmir on Monday.\n\n"
+        "Imran Khan said Pakistani troops would respond. India rejected the charge.\n\n"
+        "Zubair Qadri, a local official, said 12 civilians were wounded."
+    )
+    raw = RawDocument("k", "<t>", text, False, dt.date(2019, 3, 6))
+    every = Pipeline(Settings(n_process=1, selective_ner=False), strict=True)
+    (a,) = every.process([raw])
+    (b,) = pipeline.process([raw])
+    assert a.events == b.events and a.events

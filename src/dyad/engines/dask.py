@@ -227,7 +227,9 @@ def run_dask(
                     stub = Document(doc_id, origin, "", content_hash, (Span(0, 0),))
                     if doc_id in known:
                         deduper.forget(doc_id)
-                    skip = deduper.check(stub, dedup.from_bytes(signature))
+                    skip = (
+                        deduper.check(stub, dedup.from_bytes(signature)) if settings.dedup else None
+                    )
                     if skip is None:
                         accepted.append(doc_id)
                         counts.documents += 1

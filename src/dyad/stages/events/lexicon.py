@@ -8,6 +8,7 @@ complement pattern embed (``embedded``: "agreed to <hold talks>")?
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from dyad.errors import DataFileError
-from dyad.tree import children, particles, prep_objects
+from dyad.tree import children, prep_objects
 from dyad.types import PLOVER_TYPES, QuadClass
 
 if TYPE_CHECKING:
@@ -108,22 +109,42 @@ class Words:
         ]
         return "|".join(words)[:60]
 
-    def match(self, head: Token) -> bool:
-        if any(
-            t.lemma_.lower() in self.single or t.lower_ in self.single
-            for t in [head, *children(head, "compound", "amod"), *children(head, "conj")]
-        ):
+    def match(self, head: Token | Noun) -> bool:
+        noun = head if isinstance(head, Noun) else Noun.of(head)
+        if self.single & noun.words:
             return True
-        if not self.phrases:
-            return False
-        before = [t for t in head.subtree if t.i < head.i]
         for *modifiers, last in self.phrases:
-            if (head.lemma_.lower() in last or head.lower_ in last) and all(
-                any(t.lemma_.lower() in slot or t.lower_ in slot for t in before)
-                for slot in modifiers
-            ):
+            if last & noun.head and all(slot & noun.before for slot in modifiers):
                 return True
         return False
+
+
+@dataclass(frozen=True, slots=True)
+class Noun:
+    """The words of a noun phrase a pattern's ``Words`` are matched against, read once however
+    many patterns ask: its head, the head with its modifiers and conjuncts, and every word
+    before the head in its phrase (each as lemma and as written)."""
+
+    token: Token
+    head: frozenset[str]
+    words: frozenset[str]
+    before: frozenset[str]
+
+    @classmethod
+    def of(cls, head: Token) -> Noun:
+        def forms(tokens: Iterable[Token]) -> frozenset[str]:
+            return frozenset(f for t in tokens for f in (t.lemma_.lower(), t.lower_))
+
+        near = [head]
+        for c in head.children:
+            if c.dep_ in {"compound", "amod", "conj"}:
+                near.append(c)
+        return cls(
+            head,
+            forms([head]),
+            forms(near),
+            forms(t for t in head.subtree if t.i < head.i),
+        )
 
 
 NO_EVENT = "---"  # a pattern that says a word with these arguments is no event
@@ -197,6 +218,74 @@ class Frame:
     pattern: Pattern
     cameo: str
     obj: Token | None  # the object that satisfied the pattern's object constraint
+
+
+class Site:
+    """What the patterns ask of one predicate (its particles, prepositions, subject, object
+    candidates), read from the parse once however many patterns ask."""
+
+    def __init__(self, token: Token) -> None:
+        self.token = token
+        kids = list(token.children)
+        prts = [c for c in kids if c.dep_ == "prt"]
+        self.particles_or_preps = {c.lower_ for c in kids if c.dep_ in {"prt", "prep"}}
+        self.preps = {c.lower_ for c in kids if c.dep_ in {"prep", "agent", "dative"}} | {
+            pp.lower_ for pr in prts for pp in pr.children
+        }
+        self.has_object = any(c.dep_ == "dobj" for c in kids)
+        self._subjects: list[Noun] | None = None
+        self._objects: dict[str, list[Noun]] = {}
+
+    @property
+    def subjects(self) -> list[Noun]:
+        if self._subjects is None:
+            heads = children(self.token, "nsubj", "nsubjpass")
+            heads += [o for h in heads for o in prep_objects(h, {"of"})]
+            self._subjects = [Noun.of(h) for h in heads]
+        return self._subjects
+
+    def objects(self, kind: str) -> list[Noun]:
+        """Where a verb's (or an event noun's) object may be, in order."""
+        if kind not in self._objects:
+            token = self.token
+            candidates: list[Token] = []
+            if kind == "verb":
+                candidates += children(token, "dobj", "nsubjpass", "attr", "dative")
+                candidates += [
+                    c for prt in children(token, "prt") for c in prt.children if c.dep_ == "pobj"
+                ]
+                candidates += prep_objects(token, {"for", "on", "to", "of", "in", "under"})
+            else:
+                candidates += prep_objects(token, {"of"})
+                candidates += children(token, "compound", "amod", "nmod")
+                candidates.append(token)
+            # "declared al-Shabab a terrorist organisation": what the object is declared to be
+            candidates += [o for c in list(candidates) for o in children(c, "appos", "oprd")]
+            candidates += children(token, "oprd")
+            # "declared Hezbollah a terrorist organisation" parsed as a small clause
+            candidates += [c for c in children(token, "ccomp") if c.pos_ == "NOUN"]
+            for c in list(candidates):
+                if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c.i != token.i:
+                    # "part of a military aid program", "the return of inspectors";
+                    # an amount is "in" what it counts ("$300 million in aid")
+                    candidates += prep_objects(c, {"of", "in"} if c.pos_ == "NUM" else {"of"})
+            self._objects[kind] = [Noun.of(c) for c in candidates]
+        return self._objects[kind]
+
+    def has_pps(self, obj: Token | None, p: Pattern) -> bool:
+        """Whether each of the pattern's prepositional phrases hangs off the predicate, its
+        particle or its object ("rushed police to the border")."""
+        token = self.token
+        hosts = [token, *children(token, "prt"), *([obj] if obj is not None else [])]
+        preps = [c for h in hosts for c in h.children if c.dep_ in {"prep", "agent", "dative"}]
+        for prep, words in p.pp:
+            if not any(
+                c.lower_ == prep
+                and (words is None or any(words.match(o) for o in children(c, "pobj")))
+                for c in preps
+            ):
+                return False
+        return True
 
 
 class PatternBook:
@@ -316,8 +405,11 @@ class PatternBook:
         """Every pattern whose constraints hold for ``token``, most specific first, from the
         first lexicon (in ``LEXICONS`` order) that has any: the coder takes the next when
         the sentence lacks the arguments the first needs."""
-        for patterns in self.candidates(token):
-            frames = [f for f in (self._fits(token, p) for p in patterns) if f is not None]
+        lexicons = [patterns for patterns in self.candidates(token) if patterns]
+        site = Site(token) if lexicons else None
+        for patterns in lexicons:
+            assert site is not None
+            frames = [f for f in (self._fits(site, p) for p in patterns) if f is not None]
             if frames:
                 # stable: of equally specific patterns the one listed first comes first
                 return sorted(frames, key=lambda f: -f.pattern.specificity)
@@ -327,35 +419,28 @@ class PatternBook:
             return [Frame(token, generic(token), "", None)]
         return []
 
-    def _fits(self, token: Token, p: Pattern) -> Frame | None:
+    @staticmethod
+    def _fits(site: Site, p: Pattern) -> Frame | None:
+        token = site.token
         obj = None
-        if p.particles is not None and not (
-            (particles(token) | {c.lower_ for c in children(token, "prep")}) & p.particles
-        ):
-            return (
-                None  # "forced the agency out of the country": "out" may be parsed as a preposition
-            )
-        if p.preps is not None:
-            preps = {c.lower_ for c in token.children if c.dep_ in {"prep", "agent", "dative"}}
-            if not (preps & p.preps):
-                # "called on Pakistan": the preposition may hang off the particle
-                prts = [c for c in token.children if c.dep_ == "prt"]
-                if not any(pp.lower_ in p.preps for pr in prts for pp in pr.children):
-                    return None
-        if p.intransitive and children(token, "dobj"):
+        # "forced the agency out of the country": "out" may be parsed as a preposition
+        if p.particles is not None and not (site.particles_or_preps & p.particles):
             return None
-        if p.subjects is not None:
-            # the subject's head and its modifiers, or what it is "of" ("deployment of troops");
-            # not deeper words ("US military chief General Dunford" is no troop movement)
-            heads = children(token, "nsubj", "nsubjpass")
-            heads += [o for h in heads for o in prep_objects(h, {"of"})]
-            if not any(p.subjects.match(h) for h in heads):
-                return None
+        # "called on Pakistan": the preposition may hang off the particle
+        if p.preps is not None and not (site.preps & p.preps):
+            return None
+        if p.intransitive and site.has_object:
+            return None
+        # the subject's head and its modifiers, or what it is "of" ("deployment of troops");
+        # not deeper words ("US military chief General Dunford" is no troop movement)
+        if p.subjects is not None and not any(p.subjects.match(n) for n in site.subjects):
+            return None
         if p.objects is not None:
-            obj = self._object_in(token, p)
-            if obj is None:
+            found = next((n for n in site.objects(p.kind) if p.objects.match(n)), None)
+            if found is None:
                 return None
-        if p.pp and not self._has_pps(token, obj, p):
+            obj = found.token
+        if p.pp and not site.has_pps(obj, p):
             return None
         cameo = p.cameo or "030"
         if p.refine:
@@ -366,49 +451,6 @@ class PatternBook:
                     cameo = code
                     break
         return Frame(token, p, cameo, obj)
-
-    def _object_in(self, token: Token, p: Pattern) -> Token | None:
-        assert p.objects is not None
-        candidates: list[Token] = []
-        if p.kind == "verb":
-            candidates += children(token, "dobj", "nsubjpass", "attr", "dative")
-            candidates += [
-                c for prt in children(token, "prt") for c in prt.children if c.dep_ == "pobj"
-            ]
-            candidates += prep_objects(token, {"for", "on", "to", "of", "in", "under"})
-        else:
-            candidates += prep_objects(token, {"of"})
-            candidates += children(token, "compound", "amod", "nmod")
-            candidates.append(token)
-        # "declared al-Shabab a terrorist organisation": what the object is declared to be
-        candidates += [o for c in list(candidates) for o in children(c, "appos", "oprd")]
-        candidates += children(token, "oprd")
-        # "declared Hezbollah a terrorist organisation" parsed as a small clause
-        candidates += [c for c in children(token, "ccomp") if c.pos_ == "NOUN"]
-        for c in list(candidates):
-            if c.pos_ in {"NOUN", "PROPN", "PRON", "NUM"} and c.i != token.i:
-                # "part of a military aid program", "the return of inspectors";
-                # an amount is "in" what it counts ("$300 million in aid")
-                candidates += prep_objects(c, {"of", "in"} if c.pos_ == "NUM" else {"of"})
-        for c in candidates:
-            if p.objects.match(c):
-                return c
-        return None
-
-    @staticmethod
-    def _has_pps(token: Token, obj: Token | None, p: Pattern) -> bool:
-        """Whether each of the pattern's prepositional phrases hangs off the predicate, its
-        particle or its object ("rushed police to the border")."""
-        hosts = [token, *children(token, "prt"), *([obj] if obj is not None else [])]
-        preps = [c for h in hosts for c in h.children if c.dep_ in {"prep", "agent", "dative"}]
-        for prep, words in p.pp:
-            if not any(
-                c.lower_ == prep
-                and (words is None or any(words.match(o) for o in children(c, "pobj")))
-                for c in preps
-            ):
-                return False
-        return True
 
     def embedded(self, token: Token) -> Frame | None:
         """The action a complement pattern is about: "agreed to <hold talks>", "agreed to <a
