@@ -45,6 +45,7 @@ from dyad.budget import STAGES
 from dyad.errors import DyadError, EngineError
 from dyad.pipeline import Coded, Pipeline, raw_hash_of
 from dyad.settings import Settings
+from dyad.stages.nlp import share_cores
 from dyad.types import RawDocument, Skip, SkipReason
 
 Batch = list[RawDocument | Skip]
@@ -299,6 +300,7 @@ def _serve(
         state[0], state[1], state[2] = n, STAGES.index(stage), sentence
 
     try:
+        share_cores(settings.processes)
         pipe = Pipeline(settings.replace(n_process=1), strict=strict)
         pipe.watch = watch
         pipe.load()
