@@ -23,6 +23,7 @@ demo: $(STAMP)
 ## test: lint, type-check and run the whole test suite (installs Chromium for the browser test)
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
