@@ -161,23 +161,29 @@ def main() -> int:
     }
 
     sample = sample_sentences(corpus, pipe, a.sample)
+    result |= baseline_and_floor(pipe, sample, settings.processes)
+
+    return report(result)
+
+
+def baseline_and_floor(pipe: Pipeline, sample: list[str], processes: int) -> dict[str, Any]:
+    """The naive baseline (the full pipeline on every sentence of ``sample``, on ``processes``
+    processes) and the floor (the tokenizer alone), in sentences a second."""
     nlp = pipe.nlp.nlp
-    share_cores(settings.processes)  # each process one core's BLAS threads, as dyad's workers
+    share_cores(processes)  # each process one core's BLAS threads, as dyad's workers
     t = time.perf_counter()
-    for _ in nlp.pipe(sample, batch_size=256, n_process=settings.processes):
+    for _ in nlp.pipe(sample, batch_size=256, n_process=processes):
         pass
     baseline = len(sample) / (time.perf_counter() - t)
     t = time.perf_counter()
     for text in sample:
         nlp.make_doc(text)
     floor = len(sample) / (time.perf_counter() - t)
-    result |= {
+    return {
         "baseline_sentences_per_s": round(baseline, 1),
         "floor_sentences_per_s": round(floor, 1),
         "sample": len(sample),
     }
-
-    return report(result)
 
 
 def report(result: dict[str, Any]) -> int:
@@ -337,21 +343,7 @@ def bench_corpus(a: argparse.Namespace) -> int:
     # as often over as makes at least 4,000 sentences, on the same processes.
     texts = corpus_sentences(records, pipe)
     sample = (texts * math.ceil(a.sample / max(len(texts), 1)))[: max(a.sample, len(texts))]
-    nlp = pipe.nlp.nlp
-    share_cores(settings.processes)  # each process one core's BLAS threads, as dyad's workers
-    t = time.perf_counter()
-    for _ in nlp.pipe(sample, batch_size=256, n_process=settings.processes):
-        pass
-    baseline = len(sample) / (time.perf_counter() - t)
-    t = time.perf_counter()
-    for text in sample:
-        nlp.make_doc(text)
-    floor = len(sample) / (time.perf_counter() - t)
-    result |= {
-        "baseline_sentences_per_s": round(baseline, 1),
-        "floor_sentences_per_s": round(floor, 1),
-        "sample": len(sample),
-    }
+    result |= baseline_and_floor(pipe, sample, settings.processes)
     print("where one process spends a copy of the corpus:")
     for k, v in where["seconds"].items():
         print(f"{k:>26}  {v:7.2f} s  {where['shares'][k]:6.1%}")
