@@ -9,6 +9,7 @@ event per pair; an agent with no country ("police") takes the place's or the oth
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from dyad.stages.actors import (
@@ -462,13 +463,8 @@ class Arguments:
         token: Token, sent: SentenceActors, discourse: Discourse
     ) -> ActorMention | None:
         """ "the country", "the Islamic country": the state the story last named."""
-        if token.lemma_.lower() not in ANAPHORIC_STATE_NOUNS or token.pos_ != "NOUN":
-            return None
-        det = [c for c in token.children if c.dep_ in {"det", "poss"}]
-        if not det or det[0].lower_ not in {"the", "this", "that"}:
-            return None
-        if any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i):
-            return None  # "the Pakistani state", "the government of Pakistan": named
+        if not _unnamed_definite(token, ANAPHORIC_STATE_NOUNS, sent):
+            return None  # not "the country"; or "the Pakistani state", "the government of Pakistan"
         if token.lemma_.lower() in {"government", "state"}:
             # "the government": the state the story is about, not the last one it named
             main = discourse.main_country()
@@ -493,13 +489,8 @@ class Arguments:
     ) -> ActorMention | None:
         """ "the agency", "the group", "the alliance": the organisation last named, in this
         sentence or the story."""
-        if token.lemma_.lower() not in ANAPHORIC_GROUP_NOUNS or token.pos_ != "NOUN":
-            return None
-        det = [c for c in token.children if c.dep_ in {"det", "poss"}]
-        if not det or det[0].lower_ not in {"the", "this", "that"}:
-            return None
-        if any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i):
-            return None  # "the Taliban movement", "the NATO alliance": named
+        if not _unnamed_definite(token, ANAPHORIC_GROUP_NOUNS, sent):
+            return None  # not "the group"; or "the Taliban movement", "the NATO alliance"
         earlier = [m for m in sent.matches if m.end <= token.i and m.entry.kind == "group"]
         actor = resolve(earlier[-1].entry, discourse.day) if earlier else None
         if actor is None:
@@ -817,3 +808,14 @@ def _as_target(source: ActorMention, code: str | None) -> ActorMention | None:
     return ActorMention(
         source.start, source.start, "", Actor(code, code, None, code, "country"), 0.7, "domestic"
     )
+
+
+def _unnamed_definite(token: Token, nouns: Collection[str], sent: SentenceActors) -> bool:
+    """Whether ``token`` heads a definite noun phrase ("the", "this", "that") on one of
+    ``nouns`` that names nobody: what refers back to an actor named before."""
+    if token.lemma_.lower() not in nouns or token.pos_ != "NOUN":
+        return False
+    det = [c for c in token.children if c.dep_ in {"det", "poss"}]
+    if not det or det[0].lower_ not in {"the", "this", "that"}:
+        return False
+    return not any(t.i in sent.by_token for t in np_tokens(token) if t.i != token.i)
