@@ -111,3 +111,22 @@ def test_numpy_matrix_products_give_the_annotations_of_blis(pipeline: Pipeline) 
         ]
 
     assert annotations(ours) == annotations(reference)
+
+
+def test_parallel_workers_share_the_cores_between_their_blas_threads() -> None:
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    from dyad.stages.nlp import share_cores
+
+    def blas_threads() -> set[int]:
+        return {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"}
+
+    assert blas_threads(), "numpy's BLAS is not loaded"
+    cores = os.cpu_count() or 1
+    limit = share_cores(cores)  # as many processes as cores: one thread each
+    try:
+        assert blas_threads() == {1}
+    finally:
+        limit.restore_original_limits()

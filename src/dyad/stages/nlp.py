@@ -192,13 +192,14 @@ class NumpyBlasOps(NumpyOps):
         return Ops.gemm(self, x, y, out=out, trans1=trans1, trans2=trans2)
 
 
-def share_cores(processes: int) -> None:
+def share_cores(processes: int) -> Any:
     """Give this process's BLAS its share of the cores when ``processes`` processes parse side
     by side. numpy's OpenBLAS starts a thread per core in every process: two workers on two
-    cores ran 25% slower with two threads each than with one."""
+    cores ran 25% slower with two threads each than with one. Returns the limit, whose
+    ``restore_original_limits()`` undoes it."""
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(max(1, (os.cpu_count() or 1) // max(1, processes)), user_api="blas")
+    return threadpool_limits(max(1, (os.cpu_count() or 1) // max(1, processes)), user_api="blas")
 
 
 def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
