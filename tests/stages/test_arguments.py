@@ -50,6 +50,14 @@ def test_source_and_target(coder, text: str, expected: tuple, not_expected: tupl
     assert not_expected not in got
 
 
+def test_an_event_judged_by_the_subject_is_not_the_subjects_own(coder) -> None:
+    # a support verb shares its subject with the event noun; a verb of judgment does not
+    launched = triples(coder("Syrian troops launched an offensive against Turkish forces.", DAY))
+    assert ("SYR", "TUR", "ASSAULT") in launched
+    condemned = triples(coder("France condemned the attack on the Russian embassy.", DAY))
+    assert not any(s == "FRA" and p == "ASSAULT" for s, _, p in condemned)
+
+
 def test_one_actor_on_both_sides_is_no_dyad(coder) -> None:
     got = triples(coder("The Turkish government praised Ankara's government.", DAY))
     assert not any(s == t for s, t, _ in got)

@@ -75,6 +75,16 @@ REL_PRONOUNS = frozenset(["that", "which", "who", "whom", "whose"])
 # "took part in the talks", "agreed on a truce", "resorted to force", "pushed for talks".
 AGENT_SHARING_PREPS = frozenset(["for", "in", "on", "to", "into", "toward", "towards", "with"])
 
+# Verbs whose object event is another's: judged, perceived, looked into or reported by the
+# subject, not done by it ("condemned the attack", "mourned the killing", "investigated the
+# bombing"), unlike support verbs, which share their subject with the event ("launched an
+# attack", "held talks").
+THEME_EVENT_VERBS = frozenset(
+    ["condemn", "denounce", "deplore", "decry", "criticize", "criticise", "blame", "praise",
+     "welcome", "hail", "applaud", "commend", "mourn", "lament", "regret", "witness", "watch",
+     "see", "fear", "investigate", "probe", "examine", "report", "deny", "protest", "oppose"]
+)  # fmt: skip
+
 # Subjects that are weapons or incidents, not actors: the perpetrators are the place's.
 INSTRUMENT_NOUNS = frozenset(
     [
@@ -522,7 +532,12 @@ class Arguments:
             ]
             if owners:
                 return owners
-            if token.dep_ in {"dobj", "attr"} and token.head.pos_ in {"VERB", "AUX"}:
+            if (
+                token.dep_ in {"dobj", "attr"}
+                and token.head.pos_ in {"VERB", "AUX"}
+                and token.head.lemma_.lower() not in THEME_EVENT_VERBS
+            ):
+                # "launched an attack", "held talks": the launcher's; not "condemned the attack"
                 return self.subject_tokens(token.head, depth + 1)
             if (
                 token.dep_ == "pobj"
