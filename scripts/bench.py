@@ -139,14 +139,22 @@ def main() -> int:
         a.config, {"n_process": a.processes, "candidate_filter": not a.no_filter, "batch_size": 256}
     )
     pipe = Pipeline(settings)
+    result = {"docs": a.docs, **timed_run(corpus, db, settings, pipe)}
+
+    sample = sample_sentences(corpus, pipe, a.sample)
+    result |= baseline_and_floor(pipe, sample, settings.processes)
+
+    return report(result)
+
+
+def timed_run(inputs: Path, db: Path, settings: Settings, pipe: Pipeline) -> dict[str, Any]:
+    """``dyad.run`` of ``inputs`` into ``db``: its rates, counts and peak memory."""
     t = time.perf_counter()
     with TreeRSS() as memory:
-        summary = run([corpus], db=db, settings=settings, pipeline=pipe)
+        summary = run([inputs], db=db, settings=settings, pipeline=pipe)
     elapsed = time.perf_counter() - t
     c = summary.counts
-    rss = memory.mb
-    result = {
-        "docs": a.docs,
+    return {
         "processes": settings.processes,
         "seconds": round(elapsed, 1),
         "documents_per_s": round(c.documents / elapsed, 1),
@@ -157,13 +165,8 @@ def main() -> int:
         "parsed_share": round(c.parsed / c.sentences, 3) if c.sentences else 0,
         "events": c.events,
         "skipped": c.skipped,
-        "peak_rss_mb": round(rss, 0),
+        "peak_rss_mb": round(memory.mb, 0),
     }
-
-    sample = sample_sentences(corpus, pipe, a.sample)
-    result |= baseline_and_floor(pipe, sample, settings.processes)
-
-    return report(result)
 
 
 def baseline_and_floor(pipe: Pipeline, sample: list[str], processes: int) -> dict[str, Any]:
@@ -317,26 +320,11 @@ def bench_corpus(a: argparse.Namespace) -> int:
         p.unlink(missing_ok=True)
     shutil.rmtree(Path(str(db) + ".staging"), ignore_errors=True)
     pipe = Pipeline(settings)
-    t = time.perf_counter()
-    with TreeRSS() as memory:
-        summary = run([inputs], db=db, settings=settings, pipeline=pipe)
-    elapsed = time.perf_counter() - t
-    c = summary.counts
     result: dict[str, Any] = {
         "corpus": str(a.corpus),
         "records": len(records),
         "copies": copies,
-        "processes": settings.processes,
-        "seconds": round(elapsed, 1),
-        "documents_per_s": round(c.documents / elapsed, 1),
-        "sentences_per_s": round(c.sentences / elapsed, 1),
-        "events_per_s": round(c.events / elapsed, 1),
-        "sentences": c.sentences,
-        "parsed": c.parsed,
-        "parsed_share": round(c.parsed / c.sentences, 3) if c.sentences else 0,
-        "events": c.events,
-        "skipped": c.skipped,
-        "peak_rss_mb": round(memory.mb, 0),
+        **timed_run(inputs, db, settings, pipe),
         "breakdown_one_process": where,
     }
     # The baseline: the full pipeline (entities included) on every sentence of the corpus,
